@@ -1,0 +1,113 @@
+package com.claromentis.keycloak.demo;
+
+import com.claromentis.keycloak.testing.EmbeddedLdap;
+import com.claromentis.keycloak.testing.KeycloakServer;
+import com.claromentis.keycloak.testing.KeycloakServerOptions;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * README command one: the demo directory, Keycloak with the bundle and the demo realm, on fixed local ports.
+ *
+ * <p>Everything is stopped by a shutdown hook, so Ctrl-C leaves no server behind and a second run starts clean.
+ */
+public final class DemoStack implements AutoCloseable {
+
+    public static final int KEYCLOAK_PORT = 8080;
+    public static final int LDAP_PORT = 10389;
+
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private KeycloakServer keycloak;
+    private EmbeddedLdap ldap;
+    private JsonNode syncResult;
+
+    public static void main(String[] args) throws InterruptedException {
+        DemoStack stack = new DemoStack();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping the demo stack...");
+            stack.close();
+            stopped.countDown();
+        }, "demo-shutdown"));
+        try {
+            stack.start(Path.of(property("demo.properties", "demo/target/demo.properties")),
+                    Path.of(property("demo.work.dir", ".demo")));
+        } catch (RuntimeException e) {
+            System.err.println("The demo stack did not start: " + e.getMessage());
+            System.exit(1);
+        }
+        stack.printWelcome();
+        if (args.length > 0 && args[0].equals("--smoke")) {
+            System.exit(0);
+        }
+        stopped.await();
+    }
+
+    public void start(Path propertiesFile, Path workDir) {
+        Properties artifacts = load(propertiesFile);
+        System.out.println("Starting the demo directory on ldap://127.0.0.1:" + LDAP_PORT + " ...");
+        ldap = EmbeddedLdap.builder(DemoRealm.BASE_DN).ldif("demo-org.ldif").port(LDAP_PORT).start();
+        running.push(ldap);
+        System.out.println("Starting Keycloak " + artifacts.getProperty("keycloak.version") + " with the bundle (about 30 s) ...");
+        keycloak = KeycloakServer.start(
+                Path.of(artifacts.getProperty("keycloak.dist.zip")),
+                Path.of(artifacts.getProperty("bundle.jar")),
+                workDir.resolve("keycloak"),
+                KEYCLOAK_PORT,
+                KeycloakServerOptions.builder().option("hostname", "http://localhost:" + KEYCLOAK_PORT).build());
+        running.push(keycloak);
+        System.out.println("Creating the '" + DemoRealm.NAME + "' realm and importing the directory ...");
+        syncResult = DemoRealm.create(keycloak.admin(), ldap.url(), ldap.bindDn(), ldap.bindPassword());
+    }
+
+    public void printWelcome() {
+        String base = "http://localhost:" + KEYCLOAK_PORT;
+        System.out.println();
+        System.out.println("Claromentis demo stack is running.");
+        System.out.println("  Directory import:  " + syncResult.path("status").asText(syncResult.toString()));
+        System.out.println("  Admin console:     " + base + "/admin/  (user " + KeycloakServer.ADMIN_USERNAME
+                + ", password " + KeycloakServer.ADMIN_PASSWORD + ")");
+        System.out.println("  Sign in as staff:  " + base + "/realms/" + DemoRealm.NAME + "/account/  (user "
+                + DemoRealm.DEMO_USER + ", password " + DemoRealm.DEMO_PASSWORD + ")");
+        System.out.println("  Directory:         " + ldap.url() + "  (bind " + ldap.bindDn() + " / " + ldap.bindPassword() + ")");
+        System.out.println("  Keycloak log:      " + keycloak.logFile());
+        System.out.println("Press Ctrl-C to stop.");
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!running.isEmpty()) {
+            try {
+                running.pop().close();
+            } catch (Exception e) {
+                System.err.println("Could not stop a demo component cleanly: " + e.getMessage());
+            }
+        }
+    }
+
+    private static Properties load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing: build first with `mvn -q package -DskipTests -pl demo -am`");
+        }
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    private static String property(String name, String fallback) {
+        return System.getProperty(name, fallback);
+    }
+}

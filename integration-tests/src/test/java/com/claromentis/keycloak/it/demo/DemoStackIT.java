@@ -1,0 +1,97 @@
+package com.claromentis.keycloak.it.demo;
+
+import com.claromentis.keycloak.demo.DemoRealm;
+import com.claromentis.keycloak.testing.EmbeddedLdap;
+import com.claromentis.keycloak.testing.KeycloakServer;
+import com.claromentis.keycloak.testing.LoginClient;
+import com.claromentis.keycloak.testing.LoginClient.LoginResult;
+import com.claromentis.keycloak.testing.RealKeycloak;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The demo realm as README command one sets it up, on the suite's Keycloak. */
+@RealKeycloak
+@DisplayName("Given the demo realm set up by the demo stack")
+class DemoStackIT {
+
+    private static EmbeddedLdap ldap;
+    private static JsonNode sync;
+
+    @BeforeAll
+    static void startDemo(KeycloakServer server) {
+        ldap = EmbeddedLdap.builder(DemoRealm.BASE_DN).ldif("demo-org.ldif").start();
+        sync = DemoRealm.create(server.admin(), ldap.url(), ldap.bindDn(), ldap.bindPassword());
+    }
+
+    @AfterAll
+    static void stop(KeycloakServer server) {
+        server.admin().deleteRealm(DemoRealm.NAME);
+        ldap.close();
+    }
+
+    @Nested
+    @DisplayName("when the directory has been imported")
+    class Imported {
+
+        @Test
+        @DisplayName("then every person of the demo organisation is a Keycloak user")
+        void everyoneIsImported(KeycloakServer server) {
+            assertThat(sync.path("added").asInt()).isGreaterThanOrEqualTo(60);
+            assertThat(sync.path("failed").asInt()).isZero();
+        }
+
+        @Test
+        @DisplayName("then the demo user carries job title, office, department, phone and manager")
+        void demoUserHasProfile(KeycloakServer server) {
+            UserRepresentation[] found = server.admin().get("/admin/realms/" + DemoRealm.NAME
+                    + "/users?exact=true&username=" + DemoRealm.DEMO_USER, UserRepresentation[].class);
+
+            assertThat(found).hasSize(1);
+            UserRepresentation jane = found[0];
+            assertThat(jane.getFirstName()).isEqualTo("Jane");
+            assertThat(jane.getAttributes()).containsEntry("jobTitle", List.of("Engineering Manager"))
+                    .containsEntry("office", List.of("London"))
+                    .containsEntry("department", List.of("Engineering"))
+                    .containsKey("phone")
+                    .containsKey("manager");
+        }
+
+        @Test
+        @DisplayName("then the demo user is in the directory's groups")
+        void demoUserHasGroups(KeycloakServer server) {
+            String id = server.admin().get("/admin/realms/" + DemoRealm.NAME + "/users?exact=true&username="
+                    + DemoRealm.DEMO_USER, UserRepresentation[].class)[0].getId();
+            GroupRepresentation[] groups = server.admin().get("/admin/realms/" + DemoRealm.NAME + "/users/" + id + "/groups",
+                    GroupRepresentation[].class);
+
+            assertThat(Arrays.stream(groups).map(GroupRepresentation::getName))
+                    .contains("Engineering", "All Staff", "Managers", "London Office");
+        }
+    }
+
+    @Nested
+    @DisplayName("when the demo user signs in to the account console with the printed credentials")
+    class DemoSignIn {
+
+        @Test
+        @DisplayName("then the sign-in succeeds")
+        void signsIn(KeycloakServer server) {
+            LoginResult result = new LoginClient(server.baseUrl(), DemoRealm.NAME).login("account-console",
+                    server.baseUrl() + "/realms/" + DemoRealm.NAME + "/account/", DemoRealm.DEMO_USER, DemoRealm.DEMO_PASSWORD);
+
+            assertThat(result.succeeded()).as(result.error()).isTrue();
+            assertThat(result.idTokenClaims().path("preferred_username").asText()).isEqualTo(DemoRealm.DEMO_USER);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package com.claromentis.keycloak.it.docker;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** No Docker engine runs here, so the image files are checked as text against the build. */
+@DisplayName("docker/ files")
+class DockerfileVersionTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("project.root", ".."));
+
+    @Test
+    @DisplayName("build the Keycloak version that pom.xml builds against")
+    void dockerfileVersionMatchesPom() throws IOException {
+        String dockerfile = Files.readString(ROOT.resolve("docker/Dockerfile"));
+        Matcher version = Pattern.compile("ARG KEYCLOAK_VERSION=(\\S+)").matcher(dockerfile);
+
+        assertThat(version.find()).as("docker/Dockerfile declares ARG KEYCLOAK_VERSION=...").isTrue();
+        assertThat(version.group(1)).isEqualTo(System.getProperty("keycloak.version"));
+        assertThat(dockerfile).contains("FROM quay.io/keycloak/keycloak:${KEYCLOAK_VERSION}").containsPattern("kc\\.sh\"?,?\\s*\"?build");
+    }
+
+    @Test
+    @DisplayName("start Keycloak, PostgreSQL, OpenLDAP and the People API sandbox")
+    void composeHasEveryService() throws IOException {
+        String compose = Files.readString(ROOT.resolve("docker/compose.yaml"));
+
+        assertThat(compose).contains("keycloak:", "postgres", "openldap", "people-api-sandbox");
+    }
+}

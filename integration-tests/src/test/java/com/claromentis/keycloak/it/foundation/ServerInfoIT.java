@@ -1,0 +1,91 @@
+package com.claromentis.keycloak.it.foundation;
+
+import com.claromentis.keycloak.testing.KeycloakServer;
+import com.claromentis.keycloak.testing.RealKeycloak;
+import com.claromentis.keycloak.testing.TestRealm;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.keycloak.provider.ProviderFactory;
+import org.keycloak.representations.idm.RealmRepresentation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@RealKeycloak
+@DisplayName("Given a stock Keycloak with only the bundle JAR copied into providers/ and kc.sh build run")
+class ServerInfoIT {
+
+    @Nested
+    @DisplayName("when the administrator looks at the installed providers")
+    class Providers {
+
+        @Test
+        @DisplayName("then providers/ holds exactly the one bundle JAR")
+        void oneJar(KeycloakServer server) throws IOException {
+            try (Stream<Path> files = Files.list(server.home().resolve("providers"))) {
+                assertThat(files.map(p -> p.getFileName().toString()).toList())
+                        .containsExactly(BundleJar.path().getFileName().toString());
+            }
+        }
+
+        @Test
+        @DisplayName("then every provider factory the bundle registers is listed by the server")
+        void everyFactoryIsListed(KeycloakServer server) throws ReflectiveOperationException {
+            JsonNode providers = server.admin().serverInfo().path("providers");
+            Set<String> listed = new HashSet<>();
+            providers.fields().forEachRemaining(spi -> spi.getValue().path("providers").fieldNames().forEachRemaining(listed::add));
+
+            List<String> registered = new ArrayList<>();
+            for (Map.Entry<String, List<String>> service : BundleJar.services().entrySet()) {
+                for (String factoryClass : service.getValue()) {
+                    Object factory = Class.forName(factoryClass).getDeclaredConstructor().newInstance();
+                    if (factory instanceof ProviderFactory<?> providerFactory) {
+                        registered.add(providerFactory.getId());
+                    }
+                }
+            }
+
+            assertThat(registered).as("provider ids the bundle registers").isNotEmpty();
+            assertThat(listed).containsAll(registered);
+        }
+
+        @Test
+        @DisplayName("then the claromentis login theme is listed")
+        void themeIsListed(KeycloakServer server) {
+            List<String> loginThemes = new ArrayList<>();
+            server.admin().serverInfo().path("themes").path("login").forEach(t -> loginThemes.add(t.path("name").asText()));
+
+            assertThat(loginThemes).contains("claromentis");
+        }
+    }
+
+    @Nested
+    @DisplayName("when a realm selects the claromentis login theme")
+    class Theme {
+
+        @Test
+        @DisplayName("then its login page is branded for Claromentis")
+        void loginPageIsBranded(TestRealm realm) {
+            RealmRepresentation representation = realm.representation();
+            representation.setLoginTheme("claromentis");
+            realm.update(representation);
+
+            String page = realm.loginClient().get(realm.realmUrl()
+                    + "/protocol/openid-connect/auth?client_id=test-app&response_type=code&scope=openid&redirect_uri="
+                    + java.net.URLEncoder.encode(TestRealm.TEST_REDIRECT_URI, java.nio.charset.StandardCharsets.UTF_8)).body();
+
+            assertThat(page).contains("claromentis.css").contains("Sign in to Claromentis");
+        }
+    }
+}

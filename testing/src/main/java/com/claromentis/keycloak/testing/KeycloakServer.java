@@ -1,0 +1,352 @@
+package com.claromentis.keycloak.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * A real Keycloak server from the {@code keycloak-quarkus-dist} zip, with the bundle JAR in {@code providers/}.
+ *
+ * <p>It does what an administrator does: unpack, copy one JAR, {@code kc.sh build}, {@code kc.sh start --optimized},
+ * so a passing suite also proves the installation instructions.
+ */
+public final class KeycloakServer implements AutoCloseable {
+
+    public static final String ADMIN_USERNAME = "admin";
+    public static final String ADMIN_PASSWORD = "admin";
+
+    private static final Logger LOG = Logger.getLogger(KeycloakServer.class.getName());
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final int LOG_TAIL_LINES = 80;
+
+    private final Path home;
+    private final Path logFile;
+    private final int httpPort;
+    private final int managementPort;
+    private final String host;
+    private Process process;
+    private KeycloakAdminClient admin;
+
+    private KeycloakServer(Path home, Path logFile, String host, int httpPort, int managementPort) {
+        this.home = home;
+        this.logFile = logFile;
+        this.host = host;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+    }
+
+    /**
+     * Unpacks the distribution under {@code workDir}, installs the bundle, builds and starts the server.
+     *
+     * @param httpPort 0 for a free port
+     */
+    public static KeycloakServer start(Path distributionZip, Path bundleJar, Path workDir, int httpPort,
+                                       KeycloakServerOptions serverOptions) {
+        requireFile(distributionZip, "Keycloak distribution zip (org.keycloak:keycloak-quarkus-dist:zip)");
+        requireFile(bundleJar, "bundle JAR (run `mvn package` so bundle/target holds it)");
+        try {
+            Path home = unpack(distributionZip, workDir);
+            installProviders(home, bundleJar, serverOptions.extraProviders());
+            Path logs = Files.createDirectories(workDir.resolve("logs"));
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            Path logFile = logs.resolve("keycloak-" + stamp + ".log");
+            int port = httpPort == 0 ? freePort() : httpPort;
+            KeycloakServer server = new KeycloakServer(home, logFile, "127.0.0.1", port, freePort());
+            server.writeConfiguration(serverOptions);
+            server.build(serverOptions);
+            server.launch(serverOptions);
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare Keycloak under " + workDir, e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://" + host + ":" + httpPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public String managementUrl() {
+        return "http://" + host + ":" + managementPort;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    public synchronized KeycloakAdminClient admin() {
+        if (admin == null) {
+            admin = new KeycloakAdminClient(baseUrl(), ADMIN_USERNAME, ADMIN_PASSWORD);
+        }
+        return admin;
+    }
+
+    /** The last lines of the server log, for failure messages. */
+    public String logTail() {
+        return tail(logFile, LOG_TAIL_LINES);
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Kills the server without a clean shutdown, as a crash would. */
+    public void kill() {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            waitFor(process, Duration.ofSeconds(30));
+        }
+    }
+
+    /** Starts the server again on the same ports and data, e.g. after {@link #kill()}. */
+    public void restart(KeycloakServerOptions serverOptions) {
+        close();
+        launch(serverOptions);
+    }
+
+    @Override
+    public void close() {
+        if (process == null) {
+            return;
+        }
+        // kc.sh runs java as a child: stop the whole tree or the JVM outlives the test run.
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.forEach(ProcessHandle::destroy);
+        process.destroy();
+        if (!waitFor(process, Duration.ofSeconds(30))) {
+            tree.forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            waitFor(process, Duration.ofSeconds(10));
+        }
+        tree.forEach(handle -> handle.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> handle).join());
+        process = null;
+    }
+
+    private void writeConfiguration(KeycloakServerOptions serverOptions) throws IOException {
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("db", "dev-file");
+        conf.put("health-enabled", "true");
+        conf.put("metrics-enabled", "true");
+        conf.put("http-enabled", "true");
+        conf.put("http-host", host);
+        conf.put("http-port", Integer.toString(httpPort));
+        conf.put("http-management-port", Integer.toString(managementPort));
+        conf.put("hostname-strict", "false");
+        conf.put("log-level", "INFO");
+        conf.putAll(serverOptions.options());
+        StringBuilder text = new StringBuilder("# Written by claromentis-testing; regenerated on every start.\n");
+        conf.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        Files.writeString(home.resolve("conf/keycloak.conf"), text.toString());
+    }
+
+    private void build(KeycloakServerOptions serverOptions) {
+        Process build = spawn(List.of("build"), serverOptions);
+        if (!waitFor(build, BUILD_TIMEOUT) || build.exitValue() != 0) {
+            build.destroyForcibly();
+            throw new IllegalStateException("kc.sh build failed (log " + logFile + "):\n" + logTail());
+        }
+    }
+
+    private void launch(KeycloakServerOptions serverOptions) {
+        Instant started = Instant.now();
+        process = spawn(List.of("start", "--optimized"), serverOptions);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI ready = URI.create(managementUrl() + "/health/ready");
+        while (Duration.between(started, Instant.now()).compareTo(START_TIMEOUT) < 0) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with code " + process.exitValue()
+                        + " while starting (log " + logFile + "):\n" + logTail());
+            }
+            if (answers(http, ready)) {
+                LOG.info(() -> "Keycloak ready at " + baseUrl() + " after "
+                        + Duration.between(started, Instant.now()).toMillis() + " ms; log " + logFile);
+                return;
+            }
+            sleep(250);
+        }
+        close();
+        throw new IllegalStateException("Keycloak did not become ready within " + START_TIMEOUT
+                + " (log " + logFile + "):\n" + logTail());
+    }
+
+    private Process spawn(List<String> arguments, KeycloakServerOptions serverOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/kc.sh").toString());
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        Map<String, String> env = builder.environment();
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USERNAME);
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        // The distribution would otherwise pick whatever JAVA_HOME the caller has; use the JVM running us.
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.putIfAbsent("JAVA_OPTS_APPEND", "-Djava.net.preferIPv4Stack=true");
+        env.putAll(serverOptions.environment());
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run " + command, e);
+        }
+    }
+
+    private static boolean answers(HttpClient http, URI uri) {
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for Keycloak", e);
+        }
+    }
+
+    private static Path unpack(Path zip, Path workDir) throws IOException {
+        Files.createDirectories(workDir);
+        Path marker = workDir.resolve(".unpacked-" + Files.size(zip));
+        Path home = null;
+        if (Files.exists(marker)) {
+            home = Path.of(Files.readString(marker).trim());
+            if (Files.isExecutable(home.resolve("bin/kc.sh"))) {
+                resetState(home);
+                return home;
+            }
+        }
+        try (InputStream in = Files.newInputStream(zip); ZipInputStream entries = new ZipInputStream(in)) {
+            ZipEntry entry;
+            Path root = workDir.toRealPath();
+            while ((entry = entries.getNextEntry()) != null) {
+                Path target = root.resolve(entry.getName()).normalize();
+                if (!target.startsWith(root)) {
+                    throw new IOException("Zip entry escapes the target folder: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(entries, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                if (home == null) {
+                    home = root.resolve(entry.getName().split("/")[0]);
+                }
+            }
+        }
+        if (home == null) {
+            throw new IOException("Empty distribution zip " + zip);
+        }
+        try (Stream<Path> scripts = Files.list(home.resolve("bin"))) {
+            for (Path script : scripts.filter(p -> p.toString().endsWith(".sh")).toList()) {
+                var permissions = EnumSet.copyOf(Files.getPosixFilePermissions(script));
+                permissions.addAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE));
+                Files.setPosixFilePermissions(script, permissions);
+            }
+        }
+        Files.writeString(marker, home.toString());
+        return home;
+    }
+
+    /** Every run starts from an empty database so a test never sees a previous run's realms. */
+    private static void resetState(Path home) throws IOException {
+        deleteTree(home.resolve("data"));
+    }
+
+    private static void installProviders(Path home, Path bundleJar, List<Path> extra) throws IOException {
+        Path providers = home.resolve("providers");
+        deleteTree(providers);
+        Files.createDirectories(providers);
+        Files.copy(bundleJar, providers.resolve(bundleJar.getFileName()));
+        for (Path jar : extra) {
+            Files.copy(jar, providers.resolve(jar.getFileName()));
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static void requireFile(Path path, String what) {
+        if (path == null || !Files.isRegularFile(path)) {
+            throw new IllegalStateException("Missing " + what + ": " + path);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free loopback port", e);
+        }
+    }
+
+    private static boolean waitFor(Process process, Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for Keycloak", e);
+        }
+    }
+
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log at " + file + ": " + e.getMessage() + ")";
+        }
+    }
+}
