@@ -1,0 +1,168 @@
+package com.claromentis.keycloak.storage;
+
+import com.claromentis.keycloak.connection.KeycloakHttpSettings;
+import com.claromentis.keycloak.peopleapi.PeopleApiClient;
+import com.claromentis.keycloak.peopleapi.UserQuery;
+import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
+import com.claromentis.keycloak.profile.ClaromentisProfile;
+import org.jboss.logging.Logger;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.storage.UserStorageProviderFactory;
+import org.keycloak.storage.UserStorageProviderModel;
+import org.keycloak.storage.user.ImportSynchronization;
+import org.keycloak.storage.user.SynchronizationResult;
+
+import java.time.Clock;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Registers the {@value #PROVIDER_ID} user storage provider and runs its synchronisation. */
+public final class PeopleApiStorageProviderFactory
+        implements UserStorageProviderFactory<PeopleApiStorageProvider>, ImportSynchronization {
+
+    public static final String PROVIDER_ID = "claromentis-people-api";
+
+    private static final Logger LOG = Logger.getLogger(PeopleApiStorageProviderFactory.class);
+
+    /** One HTTP client (connection pool, token cache) per component configuration, shared by all sessions. */
+    private final Map<String, Held> clients = new ConcurrentHashMap<>();
+    private final Freshness freshness = new Freshness(Clock.systemUTC());
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Claromentis users created through the People API v2 (for example by an HR system), imported into Keycloak.";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return PeopleApiStorageConfig.PROPERTIES;
+    }
+
+    @Override
+    public PeopleApiStorageProvider create(KeycloakSession session, ComponentModel model) {
+        return new PeopleApiStorageProvider(session, new UserStorageProviderModel(model), this);
+    }
+
+    @Override
+    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
+            throws ComponentValidationException {
+        UserStorageProviderModel storage = new UserStorageProviderModel(model);
+        if (!storage.isImportEnabled()) {
+            throw new ComponentValidationException("'Import users' must stay on: People API users are always imported");
+        }
+        PeopleApiStorageConfig config = new PeopleApiStorageConfig(model);
+        config.validate();
+        if (!storage.isEnabled()) {
+            return;
+        }
+        // An administrator learns at once that the URL or credentials are wrong, not at the next sign-in.
+        try (PeopleApiClient probe = newClient(session, config)) {
+            probe.listUsers(UserQuery.all().withLimit(1));
+        } catch (PeopleApiException e) {
+            throw new ComponentValidationException("Claromentis People API at " + config.baseUrl()
+                    + " cannot be used: " + e.getMessage());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new ComponentValidationException("Claromentis People API settings cannot be used: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        ClaromentisProfile.declare(session);
+    }
+
+    @Override
+    public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
+        ClaromentisProfile.declare(session);
+        release(oldModel.getId());
+    }
+
+    @Override
+    public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        release(model.getId());
+        freshness.forgetComponent(model.getId());
+    }
+
+    @Override
+    public SynchronizationResult sync(KeycloakSessionFactory sessionFactory, String realmId, UserStorageProviderModel model) {
+        return runSync(sessionFactory, realmId, model, null);
+    }
+
+    @Override
+    public SynchronizationResult syncSince(Date lastSync, KeycloakSessionFactory sessionFactory, String realmId,
+                                           UserStorageProviderModel model) {
+        return runSync(sessionFactory, realmId, model, lastSync);
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(held -> held.client.close());
+        clients.clear();
+    }
+
+    Freshness freshness() {
+        return freshness;
+    }
+
+    /** The shared client for a component, rebuilt when its settings change. */
+    PeopleApiClient client(KeycloakSession session, ComponentModel model) {
+        PeopleApiStorageConfig config = new PeopleApiStorageConfig(model);
+        String key = config.clientKey();
+        Held held = clients.get(model.getId());
+        if (held != null && held.key.equals(key)) {
+            return held.client;
+        }
+        Held fresh = new Held(key, newClient(session, config));
+        Held previous = clients.put(model.getId(), fresh);
+        if (previous != null) {
+            previous.client.close();
+        }
+        return fresh.client;
+    }
+
+    private SynchronizationResult runSync(KeycloakSessionFactory sessionFactory, String realmId,
+                                          UserStorageProviderModel model, Date since) {
+        if (!model.isEnabled()) {
+            LOG.debugf("Provider '%s' is disabled; sync skipped", model.getName());
+            return SynchronizationResult.ignored();
+        }
+        PeopleApiClient client = org.keycloak.models.utils.KeycloakModelUtils.runJobInTransactionWithResult(
+                sessionFactory, session -> client(session, model));
+        PeopleApiSync sync = new PeopleApiSync(sessionFactory, realmId, model, client, freshness);
+        try {
+            return since == null ? sync.full() : sync.changedSince(since.toInstant());
+        } catch (PeopleApiException e) {
+            LOG.errorf("Provider '%s': sync stopped, Claromentis could not be read: %s", model.getName(), e.getMessage());
+            SynchronizationResult failed = new SynchronizationResult();
+            failed.increaseFailed();
+            return failed;
+        }
+    }
+
+    private static PeopleApiClient newClient(KeycloakSession session, PeopleApiStorageConfig config) {
+        return PeopleApiClient.create(KeycloakHttpSettings.apply(session,
+                config.clientConfig(value -> KeycloakHttpSettings.resolveSecret(session, value))).build());
+    }
+
+    private void release(String componentId) {
+        Held held = clients.remove(componentId);
+        if (held != null) {
+            held.client.close();
+        }
+    }
+
+    private record Held(String key, PeopleApiClient client) {
+    }
+}

@@ -1,0 +1,213 @@
+package com.claromentis.keycloak.storage;
+
+import com.claromentis.keycloak.peopleapi.ClaromentisGroup;
+import com.claromentis.keycloak.peopleapi.ClaromentisUser;
+import com.claromentis.keycloak.peopleapi.GroupOperations;
+import com.claromentis.keycloak.peopleapi.PeopleApiClient;
+import com.claromentis.keycloak.peopleapi.UserQuery;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.storage.UserStoragePrivateUtil;
+import org.keycloak.storage.UserStorageProviderModel;
+import org.keycloak.storage.user.SynchronizationResult;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Full and changed synchronisation of People API users into Keycloak, page by page, one transaction per page so
+ * a large directory neither holds one huge transaction nor loses the pages already done when one fails.
+ */
+final class PeopleApiSync {
+
+    static final int PAGE_SIZE = UserQuery.MAX_LIMIT;
+
+    private static final Logger LOG = Logger.getLogger(PeopleApiSync.class);
+
+    private final KeycloakSessionFactory sessionFactory;
+    private final String realmId;
+    private final UserStorageProviderModel model;
+    private final PeopleApiStorageConfig config;
+    private final PeopleApiClient client;
+    private final Freshness freshness;
+
+    PeopleApiSync(KeycloakSessionFactory sessionFactory, String realmId, UserStorageProviderModel model,
+                  PeopleApiClient client, Freshness freshness) {
+        this.sessionFactory = sessionFactory;
+        this.realmId = realmId;
+        this.model = model;
+        this.config = new PeopleApiStorageConfig(model);
+        this.client = client;
+        this.freshness = freshness;
+    }
+
+    /** Imports every Claromentis user, then removes or disables the imported users Claromentis no longer has. */
+    SynchronizationResult full() {
+        List<ClaromentisUser> users = client.listAllUsers(UserQuery.all().withLimit(PAGE_SIZE));
+        Map<Long, List<ClaromentisGroup>> groups = config.syncGroups() ? memberships(client.groups()) : Map.of();
+        Map<Long, List<ClaromentisGroup>> roles = config.syncRoles() ? memberships(client.roles()) : Map.of();
+        Map<Long, String> usernames = new HashMap<>();
+        users.forEach(user -> usernames.put(user.id(), user.username()));
+
+        SynchronizationResult result = new SynchronizationResult();
+        for (int from = 0; from < users.size(); from += PAGE_SIZE) {
+            List<ClaromentisUser> page = new ArrayList<>();
+            for (ClaromentisUser user : users.subList(from, Math.min(users.size(), from + PAGE_SIZE))) {
+                page.add(user.toBuilder()
+                        .managerUsername(user.managerId() == null ? null : usernames.get(user.managerId()))
+                        .groups(groups.getOrDefault(user.id(), List.of()))
+                        .roles(roles.getOrDefault(user.id(), List.of()))
+                        .build());
+            }
+            importPage(page, result);
+        }
+        Set<String> present = new HashSet<>();
+        users.forEach(user -> present.add(user.username().toLowerCase(java.util.Locale.ROOT)));
+        removeMissing(present, result);
+        LOG.infof("Provider '%s': full sync of %d Claromentis users: %s", model.getName(), users.size(), result.getStatus());
+        return result;
+    }
+
+    /** Imports the users Claromentis changed since {@code since}; deletions are found only by a full sync. */
+    SynchronizationResult changedSince(Instant since) {
+        SynchronizationResult result = new SynchronizationResult();
+        List<ClaromentisUser> page = new ArrayList<>();
+        for (ClaromentisUser user : (Iterable<ClaromentisUser>) client.streamUsersModifiedSince(since)::iterator) {
+            page.add(client.getUserWithDetails(user.id()).orElse(user));
+            if (page.size() == PAGE_SIZE) {
+                importPage(page, result);
+                page = new ArrayList<>();
+            }
+        }
+        importPage(page, result);
+        LOG.infof("Provider '%s': changed-users sync since %s: %s", model.getName(), since, result.getStatus());
+        return result;
+    }
+
+    private void importPage(List<ClaromentisUser> page, SynchronizationResult result) {
+        if (page.isEmpty()) {
+            return;
+        }
+        try {
+            SynchronizationResult pageResult = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
+                SynchronizationResult counts = new SynchronizationResult();
+                RealmModel realm = realmOf(session);
+                MembershipMapper memberships = new MembershipMapper(session, realm, model.getId());
+                for (ClaromentisUser user : page) {
+                    importOne(session, realm, memberships, user, counts);
+                }
+                return counts;
+            });
+            result.add(pageResult);
+        } catch (RuntimeException pageFailure) {
+            // One bad user must not cost the whole page: redo it one user per transaction to isolate the culprit.
+            LOG.warnf("Provider '%s': a page of %d users failed (%s); retrying them one by one",
+                    model.getName(), page.size(), pageFailure.getMessage());
+            for (ClaromentisUser user : page) {
+                try {
+                    result.add(KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
+                        SynchronizationResult counts = new SynchronizationResult();
+                        RealmModel realm = realmOf(session);
+                        importOne(session, realm, new MembershipMapper(session, realm, model.getId()), user, counts);
+                        return counts;
+                    }));
+                } catch (RuntimeException userFailure) {
+                    LOG.warnf("Provider '%s': could not import '%s': %s", model.getName(), user.username(), userFailure.getMessage());
+                    result.increaseFailed();
+                }
+            }
+        }
+    }
+
+    private void importOne(KeycloakSession session, RealmModel realm, MembershipMapper memberships, ClaromentisUser user,
+                           SynchronizationResult counts) {
+        var local = UserStoragePrivateUtil.userLocalStorage(session);
+        UserModel existing = local.getUserByUsername(realm, user.username());
+        UserModel target;
+        boolean changed;
+        if (existing == null) {
+            target = local.addUser(realm, user.username());
+            target.setFederationLink(model.getId());
+            changed = true;
+        } else if (!model.getId().equals(existing.getFederationLink())) {
+            LOG.warnf("Provider '%s': Keycloak already has a user '%s' that it does not manage; skipped",
+                    model.getName(), user.username());
+            counts.increaseFailed();
+            return;
+        } else {
+            target = existing;
+            changed = false;
+        }
+        changed |= ClaromentisUserMapper.apply(user, target);
+        if (config.syncGroups()) {
+            changed |= memberships.syncGroups(target, user.groups());
+        }
+        if (config.syncRoles()) {
+            changed |= memberships.syncRoles(target, user.roles());
+        }
+        freshness.touch(model.getId(), target.getId());
+        if (existing == null) {
+            counts.increaseAdded();
+        } else if (changed) {
+            counts.increaseUpdated();
+        }
+    }
+
+    private void removeMissing(Set<String> present, SynchronizationResult result) {
+        KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
+            RealmModel realm = realmOf(session);
+            List<UserModel> missing = UserStoragePrivateUtil.userLocalStorage(session)
+                    .searchForUserStream(realm, Map.of(UserModel.INCLUDE_SERVICE_ACCOUNT, "false"))
+                    .filter(user -> model.getId().equals(user.getFederationLink()))
+                    .filter(user -> !present.contains(user.getUsername().toLowerCase(java.util.Locale.ROOT)))
+                    .toList();
+            if (present.isEmpty() && !missing.isEmpty()) {
+                // An empty answer is far likelier a misconfiguration (wrong field names, a filtered API user) than
+                // a company with no staff: never wipe every user on its word.
+                LOG.warnf("Provider '%s': Claromentis listed no users; keeping the %d imported users instead of removing them",
+                        model.getName(), missing.size());
+                return;
+            }
+            for (UserModel user : missing) {
+                freshness.forget(model.getId(), user.getId());
+                if (config.deletedUsers() == PeopleApiStorageConfig.DeletedUsers.DISABLE) {
+                    if (user.isEnabled()) {
+                        user.setEnabled(false);
+                        result.increaseUpdated();
+                    }
+                } else {
+                    UserStoragePrivateUtil.userLocalStorage(session).removeUser(realm, user);
+                    result.increaseRemoved();
+                }
+            }
+        });
+    }
+
+    private static Map<Long, List<ClaromentisGroup>> memberships(GroupOperations operations) {
+        Map<Long, List<ClaromentisGroup>> byUser = new HashMap<>();
+        for (ClaromentisGroup group : operations.listAll()) {
+            for (ClaromentisUser member : operations.members(group.id())) {
+                byUser.computeIfAbsent(member.id(), id -> new ArrayList<>()).add(group);
+            }
+        }
+        return byUser;
+    }
+
+    private RealmModel realmOf(KeycloakSession session) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        if (realm == null) {
+            throw new IllegalStateException("Realm " + realmId + " no longer exists");
+        }
+        session.getContext().setRealm(realm);
+        return realm;
+    }
+}

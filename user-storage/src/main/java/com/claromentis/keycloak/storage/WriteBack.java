@@ -1,0 +1,112 @@
+package com.claromentis.keycloak.storage;
+
+import com.claromentis.keycloak.peopleapi.ClaromentisUser;
+import com.claromentis.keycloak.peopleapi.PeopleApiClient;
+import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
+import com.claromentis.keycloak.profile.ClaromentisProfile;
+import org.jboss.logging.Logger;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelException;
+import org.keycloak.models.UserModel;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Pushes admin-console changes of People API users to Claromentis in the prepare phase of Keycloak's transaction:
+ * if Claromentis refuses, the Keycloak change is rolled back too, so the two never disagree.
+ */
+final class WriteBack {
+
+    private static final Logger LOG = Logger.getLogger(WriteBack.class);
+
+    private enum Change { CREATE, UPDATE }
+
+    private final KeycloakSession session;
+    private final boolean enabled;
+    private final Supplier<PeopleApiClient> client;
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private boolean enlisted;
+
+    WriteBack(KeycloakSession session, boolean enabled, Supplier<PeopleApiClient> client) {
+        this.session = session;
+        this.enabled = enabled;
+        this.client = client;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    void created(UserModel user) {
+        queue(user, Change.CREATE);
+    }
+
+    void updated(UserModel user) {
+        queue(user, Change.UPDATE);
+    }
+
+    /** Deletes the user in Claromentis now, so a refusal stops the Keycloak deletion as well. */
+    void deleted(UserModel user) {
+        Long id = ClaromentisUserMapper.claromentisId(user);
+        pending.remove(user.getId());
+        if (id == null) {
+            return;
+        }
+        try {
+            client.get().deleteUser(id);
+            LOG.infof("Deleted '%s' (id %d) in Claromentis", user.getUsername(), id);
+        } catch (PeopleApiException e) {
+            throw new ModelException("Claromentis did not delete '" + user.getUsername() + "': " + e.getMessage(), e);
+        }
+    }
+
+    private void queue(UserModel user, Change change) {
+        pending.merge(user.getId(), new Pending(user, change), (old, fresh) -> old.change == Change.CREATE ? old : fresh);
+        if (!enlisted) {
+            enlisted = true;
+            session.getTransactionManager().enlistPrepare(new AbstractKeycloakTransaction() {
+                @Override
+                protected void commitImpl() {
+                    flush();
+                }
+
+                @Override
+                protected void rollbackImpl() {
+                    pending.clear();
+                }
+            });
+        }
+    }
+
+    private void flush() {
+        for (Pending entry : pending.values()) {
+            UserModel user = entry.user;
+            try {
+                if (entry.change == Change.CREATE) {
+                    ClaromentisUser created = client.get().createUser(ClaromentisUserMapper.fromKeycloak(user));
+                    user.setSingleAttribute(ClaromentisProfile.CLAROMENTIS_ID, Long.toString(created.id()));
+                    LOG.infof("Created '%s' in Claromentis (id %d)", user.getUsername(), created.id());
+                } else {
+                    Long id = ClaromentisUserMapper.claromentisId(user);
+                    if (id == null) {
+                        throw new ModelException("'" + user.getUsername() + "' has no Claromentis id; run a full sync first");
+                    }
+                    ClaromentisUser current = client.get().getUser(id).orElseThrow(() -> new ModelException("'"
+                            + user.getUsername() + "' no longer exists in Claromentis"));
+                    client.get().updateUser(id, ClaromentisUserMapper.merge(current, user));
+                    LOG.infof("Updated '%s' in Claromentis (id %d)", user.getUsername(), id);
+                }
+            } catch (PeopleApiException e) {
+                throw new ModelException("Claromentis did not accept the change to '" + user.getUsername() + "': "
+                        + e.getMessage(), e);
+            }
+        }
+        pending.clear();
+    }
+
+    private record Pending(UserModel user, Change change) {
+    }
+}
