@@ -3,10 +3,10 @@ package com.claromentis.keycloak.demo;
 import com.claromentis.keycloak.testing.KeycloakAdminClient;
 import com.claromentis.keycloak.testing.LdapFederation;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.keycloak.common.util.MultivaluedHashMap;
+import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
-import org.keycloak.util.JsonSerialization;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,14 +29,22 @@ public final class DemoRealm {
         DIRECTORY_ATTRIBUTES.put("physicalDeliveryOfficeName", "office");
         DIRECTORY_ATTRIBUTES.put("departmentNumber", "department");
         DIRECTORY_ATTRIBUTES.put("telephoneNumber", "phone");
-        DIRECTORY_ATTRIBUTES.put("manager", "manager");
     }
 
     private DemoRealm() {
     }
 
-    /** Creates the realm (replacing one left from an earlier run), federates the directory and imports everyone. */
-    public static JsonNode create(KeycloakAdminClient admin, String ldapUrl, String bindDn, String bindPassword) {
+    public static final String PEOPLE_API_USER = "keycloak";
+    public static final String PEOPLE_API_PASSWORD = "demo-people-api-secret";
+
+    /**
+     * Creates the realm (replacing one left from an earlier run), adds the People API provider for the sandbox at
+     * {@code peopleApiUrl}, federates the directory and imports everyone.
+     *
+     * @return the directory sync result, and the People API sync result under {@code peopleApi}
+     */
+    public static JsonNode create(KeycloakAdminClient admin, String ldapUrl, String bindDn, String bindPassword,
+                                  String peopleApiUrl) {
         admin.deleteRealm(NAME);
         RealmRepresentation realm = new RealmRepresentation();
         realm.setRealm(NAME);
@@ -45,31 +53,37 @@ public final class DemoRealm {
         realm.setLoginTheme("claromentis");
         realm.setEventsEnabled(true);
         admin.createRealm(realm);
-        declareProfileAttributes(admin);
+        // Added first: saving it declares the Claromentis attributes in the realm's user profile, which the
+        // directory's attribute mappers then fill.
+        String id = admin.post("/admin/realms/" + NAME + "/components", peopleApiComponent(admin, peopleApiUrl));
+        JsonNode peopleApi = admin.exchangeJson("POST", "/admin/realms/" + NAME + "/user-storage/" + id
+                + "/sync?action=triggerFullSync");
 
         LdapFederation federation = LdapFederation.addInetOrgPerson(admin, NAME, ldapUrl, bindDn, bindPassword, PEOPLE_DN);
         DIRECTORY_ATTRIBUTES.forEach(federation::mapAttribute);
         federation.mapGroups(GROUPS_DN);
-        return federation.syncAllUsers();
+        ObjectNode result = (ObjectNode) federation.syncAllUsers();
+        result.set("peopleApi", peopleApi);
+        return result;
     }
 
-    /**
-     * Keycloak 26 keeps only attributes its user profile declares; declare the Claromentis fields so they are
-     * stored and shown, read-only for users because the directory owns them.
-     */
-    private static void declareProfileAttributes(KeycloakAdminClient admin) {
-        ObjectNode profile = (ObjectNode) admin.get("/admin/realms/" + NAME + "/users/profile");
-        ArrayNode attributes = (ArrayNode) profile.withArray("attributes");
-        for (String name : DIRECTORY_ATTRIBUTES.values()) {
-            ObjectNode attribute = attributes.addObject();
-            attribute.put("name", name);
-            attribute.put("displayName", "${claromentis.attribute." + name + "}");
-            ObjectNode permissions = attribute.putObject("permissions");
-            permissions.putArray("view").add("admin").add("user");
-            permissions.putArray("edit").add("admin");
-            attribute.putObject("validations");
-            attribute.put("multivalued", false);
-        }
-        admin.put("/admin/realms/" + NAME + "/users/profile", JsonSerialization.mapper.valueToTree(profile));
+    private static ComponentRepresentation peopleApiComponent(KeycloakAdminClient admin, String url) {
+        ComponentRepresentation component = new ComponentRepresentation();
+        component.setName("Claromentis People API");
+        component.setProviderId("claromentis-people-api");
+        component.setProviderType("org.keycloak.storage.UserStorageProvider");
+        component.setParentId(admin.get("/admin/realms/" + NAME).path("id").asText());
+        MultivaluedHashMap<String, String> config = new MultivaluedHashMap<>();
+        config.putSingle("baseUrl", url);
+        config.putSingle("authType", "basic");
+        config.putSingle("apiUsername", PEOPLE_API_USER);
+        config.putSingle("apiPassword", PEOPLE_API_PASSWORD);
+        config.putSingle("enabled", "true");
+        config.putSingle("importEnabled", "true");
+        // LDAP owns the directory staff; this provider brings in the people HR created in Claromentis.
+        config.putSingle("priority", "10");
+        component.setConfig(config);
+        return component;
     }
+
 }

@@ -3,7 +3,10 @@ package com.claromentis.keycloak.demo;
 import com.claromentis.keycloak.testing.EmbeddedLdap;
 import com.claromentis.keycloak.testing.KeycloakServer;
 import com.claromentis.keycloak.testing.KeycloakServerOptions;
+import com.claromentis.keycloak.sandbox.SandboxConfig;
+import com.claromentis.keycloak.sandbox.SandboxServer;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.keycloak.util.JsonSerialization;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,10 +27,12 @@ public final class DemoStack implements AutoCloseable {
 
     public static final int KEYCLOAK_PORT = 8080;
     public static final int LDAP_PORT = 10389;
+    public static final int PEOPLE_API_PORT = 8090;
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private KeycloakServer keycloak;
     private EmbeddedLdap ldap;
+    private SandboxServer sandbox;
     private JsonNode syncResult;
 
     public static void main(String[] args) throws InterruptedException {
@@ -57,6 +62,9 @@ public final class DemoStack implements AutoCloseable {
         System.out.println("Starting the demo directory on ldap://127.0.0.1:" + LDAP_PORT + " ...");
         ldap = EmbeddedLdap.builder(DemoRealm.BASE_DN).ldif("demo-org.ldif").port(LDAP_PORT).start();
         running.push(ldap);
+        System.out.println("Starting the People API sandbox on http://127.0.0.1:" + PEOPLE_API_PORT + " ...");
+        sandbox = startSandbox(PEOPLE_API_PORT);
+        running.push(sandbox);
         System.out.println("Starting Keycloak " + artifacts.getProperty("keycloak.version") + " with the bundle (about 30 s) ...");
         keycloak = KeycloakServer.start(
                 Path.of(artifacts.getProperty("keycloak.dist.zip")),
@@ -66,7 +74,7 @@ public final class DemoStack implements AutoCloseable {
                 KeycloakServerOptions.builder().option("hostname", "http://localhost:" + KEYCLOAK_PORT).build());
         running.push(keycloak);
         System.out.println("Creating the '" + DemoRealm.NAME + "' realm and importing the directory ...");
-        syncResult = DemoRealm.create(keycloak.admin(), ldap.url(), ldap.bindDn(), ldap.bindPassword());
+        syncResult = DemoRealm.create(keycloak.admin(), ldap.url(), ldap.bindDn(), ldap.bindPassword(), sandbox.baseUrl());
     }
 
     public void printWelcome() {
@@ -74,11 +82,15 @@ public final class DemoStack implements AutoCloseable {
         System.out.println();
         System.out.println("Claromentis demo stack is running.");
         System.out.println("  Directory import:  " + syncResult.path("status").asText(syncResult.toString()));
+        System.out.println("  People API import: " + syncResult.path("peopleApi").path("status").asText("-")
+                + "  (HR-created people, e.g. lily.chapman)");
         System.out.println("  Admin console:     " + base + "/admin/  (user " + KeycloakServer.ADMIN_USERNAME
                 + ", password " + KeycloakServer.ADMIN_PASSWORD + ")");
         System.out.println("  Sign in as staff:  " + base + "/realms/" + DemoRealm.NAME + "/account/  (user "
                 + DemoRealm.DEMO_USER + ", password " + DemoRealm.DEMO_PASSWORD + ")");
         System.out.println("  Directory:         " + ldap.url() + "  (bind " + ldap.bindDn() + " / " + ldap.bindPassword() + ")");
+        System.out.println("  People API:        " + sandbox.apiBaseUrl() + "  (Basic " + DemoRealm.PEOPLE_API_USER + " / "
+                + DemoRealm.PEOPLE_API_PASSWORD + "; fault injection at " + sandbox.baseUrl() + "/_sandbox/faults)");
         System.out.println("  Keycloak log:      " + keycloak.logFile());
         System.out.println("Press Ctrl-C to stop.");
     }
@@ -91,6 +103,18 @@ public final class DemoStack implements AutoCloseable {
             } catch (Exception e) {
                 System.err.println("Could not stop a demo component cleanly: " + e.getMessage());
             }
+        }
+    }
+
+    /** The People API sandbox with the people an HR system created in Claromentis. */
+    public static SandboxServer startSandbox(int port) {
+        try (InputStream seed = DemoStack.class.getResourceAsStream("/demo-people-api.json")) {
+            SandboxServer server = SandboxServer.start(SandboxConfig.builder().port(port)
+                    .basicCredentials(DemoRealm.PEOPLE_API_USER, DemoRealm.PEOPLE_API_PASSWORD).build());
+            server.seed(JsonSerialization.mapper.readTree(seed));
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the People API sandbox on port " + port, e);
         }
     }
 

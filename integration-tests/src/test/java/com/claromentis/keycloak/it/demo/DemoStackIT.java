@@ -1,6 +1,8 @@
 package com.claromentis.keycloak.it.demo;
 
 import com.claromentis.keycloak.demo.DemoRealm;
+import com.claromentis.keycloak.demo.DemoStack;
+import com.claromentis.keycloak.sandbox.SandboxServer;
 import com.claromentis.keycloak.testing.EmbeddedLdap;
 import com.claromentis.keycloak.testing.KeycloakServer;
 import com.claromentis.keycloak.testing.LoginClient;
@@ -26,18 +28,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DemoStackIT {
 
     private static EmbeddedLdap ldap;
+    private static SandboxServer sandbox;
     private static JsonNode sync;
 
     @BeforeAll
     static void startDemo(KeycloakServer server) {
         ldap = EmbeddedLdap.builder(DemoRealm.BASE_DN).ldif("demo-org.ldif").start();
-        sync = DemoRealm.create(server.admin(), ldap.url(), ldap.bindDn(), ldap.bindPassword());
+        sandbox = DemoStack.startSandbox(0);
+        sync = DemoRealm.create(server.admin(), ldap.url(), ldap.bindDn(), ldap.bindPassword(), sandbox.baseUrl());
     }
 
     @AfterAll
     static void stop(KeycloakServer server) {
         server.admin().deleteRealm(DemoRealm.NAME);
         ldap.close();
+        sandbox.close();
     }
 
     @Nested
@@ -52,7 +57,19 @@ class DemoStackIT {
         }
 
         @Test
-        @DisplayName("then the demo user carries job title, office, department, phone and manager")
+        @DisplayName("then the people HR created in Claromentis are imported too, inactive ones disabled")
+        void hrPeopleAreImported(KeycloakServer server) {
+            assertThat(sync.path("peopleApi").path("added").asInt()).isEqualTo(8);
+            UserRepresentation lily = user(server, "lily.chapman");
+            UserRepresentation paul = user(server, "paul.hendry");
+
+            assertThat(lily.isEnabled()).isTrue();
+            assertThat(lily.getAttributes()).containsEntry("jobTitle", List.of("Graduate Software Engineer"));
+            assertThat(paul.isEnabled()).isFalse();
+        }
+
+        @Test
+        @DisplayName("then the demo user carries job title, office, department and phone")
         void demoUserHasProfile(KeycloakServer server) {
             UserRepresentation[] found = server.admin().get("/admin/realms/" + DemoRealm.NAME
                     + "/users?exact=true&username=" + DemoRealm.DEMO_USER, UserRepresentation[].class);
@@ -63,8 +80,7 @@ class DemoStackIT {
             assertThat(jane.getAttributes()).containsEntry("jobTitle", List.of("Engineering Manager"))
                     .containsEntry("office", List.of("London"))
                     .containsEntry("department", List.of("Engineering"))
-                    .containsKey("phone")
-                    .containsKey("manager");
+                    .containsKey("phone");
         }
 
         @Test
@@ -78,6 +94,13 @@ class DemoStackIT {
             assertThat(Arrays.stream(groups).map(GroupRepresentation::getName))
                     .contains("Engineering", "All Staff", "Managers", "London Office");
         }
+    }
+
+    private static UserRepresentation user(KeycloakServer server, String username) {
+        UserRepresentation[] found = server.admin().get("/admin/realms/" + DemoRealm.NAME + "/users?exact=true&username="
+                + username, UserRepresentation[].class);
+        assertThat(found).as(username).hasSize(1);
+        return found[0];
     }
 
     @Nested
