@@ -80,8 +80,13 @@ public final class EntraTenantGuardMapper extends AbstractIdentityProviderMapper
         boolean tokenExchange = context.getAuthenticationSession() == null;
         EntraRefusals.log("entra-tenant-guard-mapper", alias, refusal.get());
         // Keycloak records the broker's own generic failure event too; this one carries the reason.
-        EntraRefusals.describe(new EventBuilder(realm, session, session.getContext().getConnection())
-                        .event(tokenExchange ? EventType.TOKEN_EXCHANGE : EventType.IDENTITY_PROVIDER_LOGIN), alias, refusal.get())
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
+                .event(tokenExchange ? EventType.TOKEN_EXCHANGE : EventType.IDENTITY_PROVIDER_LOGIN);
+        // The broker has already put the signing-in client into the context; without it the admin sees clientId null.
+        if (session.getContext().getClient() != null) {
+            event.client(session.getContext().getClient());
+        }
+        EntraRefusals.describe(event, alias, refusal.get())
                 .error(tokenExchange ? Errors.INVALID_TOKEN : Errors.IDENTITY_PROVIDER_LOGIN_FAILURE);
         if (tokenExchange) {
             throw new ErrorResponseException(OAuthErrorException.INVALID_TOKEN,

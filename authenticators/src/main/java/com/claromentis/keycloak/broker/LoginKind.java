@@ -1,0 +1,59 @@
+package com.claromentis.keycloak.broker;
+
+import org.keycloak.broker.provider.IdentityProviderFactory;
+import org.keycloak.broker.social.SocialIdentityProviderFactory;
+import org.keycloak.models.AuthenticatorConfigModel;
+import org.keycloak.models.IdentityProviderModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.provider.ProviderFactory;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Whether a sign-in came through a social provider (a person's own account at Google, Facebook, X, Microsoft,
+ * GitHub...) or the company's identity system (LDAP, SAML, OIDC, Entra ID).
+ *
+ * <p>Claromentis accounts are created only for the company's own identities; which providers are social is
+ * decided by their factory type, unless an administrator lists an alias explicitly in the step's settings.
+ */
+public enum LoginKind {
+    SOCIAL, ENTERPRISE;
+
+    /** Step setting: aliases to treat as social whatever their type, separated by commas or '##'. */
+    public static final String SOCIAL_ALIASES = "claromentis.social.aliases";
+    /** Step setting: aliases to treat as enterprise whatever their type. */
+    public static final String ENTERPRISE_ALIASES = "claromentis.enterprise.aliases";
+
+    public static LoginKind of(KeycloakSession session, IdentityProviderModel provider, AuthenticatorConfigModel config) {
+        Map<String, String> settings = config == null || config.getConfig() == null ? Map.of() : config.getConfig();
+        String alias = provider.getAlias().toLowerCase(Locale.ROOT);
+        if (aliases(settings.get(ENTERPRISE_ALIASES)).contains(alias)) {
+            return ENTERPRISE;
+        }
+        if (aliases(settings.get(SOCIAL_ALIASES)).contains(alias)) {
+            return SOCIAL;
+        }
+        ProviderFactory<?> factory = session.getKeycloakSessionFactory()
+                .getProviderFactory(org.keycloak.broker.provider.IdentityProvider.class, provider.getProviderId());
+        if (factory == null) {
+            // Unknown type: the safe answer never creates an account.
+            return SOCIAL;
+        }
+        return factory instanceof SocialIdentityProviderFactory<?> ? SOCIAL
+                : factory instanceof IdentityProviderFactory<?> ? ENTERPRISE : SOCIAL;
+    }
+
+    static Set<String> aliases(String value) {
+        if (value == null || value.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(value.split("##|,"))
+                .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+}
