@@ -6,7 +6,7 @@ import com.claromentis.keycloak.sandbox.SandboxServer;
 import com.claromentis.keycloak.testing.EmbeddedLdap;
 import com.claromentis.keycloak.testing.KeycloakServer;
 import com.claromentis.keycloak.testing.LoginClient;
-import com.claromentis.keycloak.testing.LoginClient.LoginResult;
+import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -110,7 +110,7 @@ class DemoStackIT {
         @Test
         @DisplayName("then the sign-in succeeds")
         void signsIn(KeycloakServer server) {
-            LoginResult result = new LoginClient(server.baseUrl(), DemoRealm.NAME).login("account-console",
+            SignInResult result = new LoginClient(server.baseUrl(), DemoRealm.NAME).login("account-console",
                     server.baseUrl() + "/realms/" + DemoRealm.NAME + "/account/", DemoRealm.DEMO_USER, DemoRealm.DEMO_PASSWORD);
 
             assertThat(result.succeeded()).as(result.error()).isTrue();

@@ -3,7 +3,7 @@ package com.claromentis.keycloak.it.entra;
 import com.claromentis.keycloak.it.entra.EntraSimulator.AuthorizeRequest;
 import com.claromentis.keycloak.it.entra.EntraSimulator.Tamper;
 import com.claromentis.keycloak.testing.BrokerLoginSession;
-import com.claromentis.keycloak.testing.BrokerLoginSession.BrokerResult;
+import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,7 +60,7 @@ class EntraIdSignInIT {
             EntraUser alice = EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Alice");
             simulator.nextSignIn(alice);
 
-            BrokerResult result = BrokerLoginSession.of(realm).signIn(ALIAS);
+            SignInResult result = BrokerLoginSession.of(realm).signIn(ALIAS);
 
             assertThat(result.succeeded()).as(result.describe()).isTrue();
             assertThat(result.idTokenClaims().path("email").asText()).isEqualTo(alice.email());
@@ -73,7 +73,7 @@ class EntraIdSignInIT {
             EntraUser bob = EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Bob");
             simulator.nextSignIn(bob);
 
-            BrokerResult result = BrokerLoginSession.of(realm).signIn(ALIAS);
+            SignInResult result = BrokerLoginSession.of(realm).signIn(ALIAS);
 
             assertThat(result.succeeded()).as(result.describe()).isTrue();
             UserRepresentation[] linked = usersLinkedTo(realm, bob.objectId());
@@ -90,11 +90,11 @@ class EntraIdSignInIT {
         void secondSignInReusesTheUser(TestRealm realm) {
             EntraUser carol = EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Carol");
             simulator.nextSignIn(carol);
-            BrokerResult first = BrokerLoginSession.of(realm).signIn(ALIAS);
+            SignInResult first = BrokerLoginSession.of(realm).signIn(ALIAS);
             int usersAfterFirst = EntraFixtures.userCount(realm);
             simulator.nextSignIn(carol);
 
-            BrokerResult second = BrokerLoginSession.of(realm).signIn(ALIAS);
+            SignInResult second = BrokerLoginSession.of(realm).signIn(ALIAS);
 
             assertThat(first.succeeded()).as(first.describe()).isTrue();
             assertThat(second.succeeded()).as(second.describe()).isTrue();
@@ -107,7 +107,7 @@ class EntraIdSignInIT {
         void usesTheTenantEndpoint(TestRealm realm) {
             simulator.nextSignIn(EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Dave"));
 
-            BrokerResult result = BrokerLoginSession.of(realm).signIn(ALIAS);
+            SignInResult result = BrokerLoginSession.of(realm).signIn(ALIAS);
 
             assertThat(result.succeeded()).as(result.describe()).isTrue();
             List<AuthorizeRequest> requests = simulator.authorizeRequests();
@@ -136,7 +136,7 @@ class EntraIdSignInIT {
 
         abstract String reason();
 
-        private BrokerResult attempt(TestRealm realm, EntraUser user) {
+        private SignInResult attempt(TestRealm realm, EntraUser user) {
             simulator.nextSignIn(user, tamper());
             return BrokerLoginSession.of(realm).signIn(ALIAS);
         }
@@ -144,7 +144,7 @@ class EntraIdSignInIT {
         @Test
         @DisplayName("then an error page tells them why, and they get no tokens")
         void showsThePage(TestRealm realm) {
-            BrokerResult result = attempt(realm, user());
+            SignInResult result = attempt(realm, user());
 
             assertThat(result.succeeded()).isFalse();
             assertThat(result.status()).isEqualTo(502);
@@ -291,7 +291,7 @@ class EntraIdSignInIT {
         void keepsTheApostrophe(TestRealm realm) {
             simulator.nextSignIn(user(), tamper());
 
-            BrokerResult result = BrokerLoginSession.of(realm).signIn(ALIAS);
+            SignInResult result = BrokerLoginSession.of(realm).signIn(ALIAS);
 
             assertThat(EntraFixtures.visibleText(result.page())).contains("or this server's clock is wrong");
         }

@@ -44,10 +44,10 @@ import java.util.regex.Pattern;
  * {@code common}, {@code organizations} and {@code consumers} publish the issuer template / personal tenant just
  * as Microsoft's documents do, and verified domains resolve to their tenant's GUID.
  */
-final class EntraSimulator implements AutoCloseable {
+public final class EntraSimulator implements AutoCloseable {
 
     /** What to do to the next ID token, for the hostile cases. */
-    enum Tamper {
+    public enum Tamper {
         NONE,
         /** Issued for another application. */
         WRONG_AUDIENCE,
@@ -95,7 +95,7 @@ final class EntraSimulator implements AutoCloseable {
     }
 
     /** @param verifiedDomains domain name to tenant GUID, for discovery by domain */
-    static EntraSimulator start(Map<String, String> verifiedDomains) {
+    public static EntraSimulator start(Map<String, String> verifiedDomains) {
         try {
             return new EntraSimulator(verifiedDomains);
         } catch (IOException e) {
@@ -106,20 +106,20 @@ final class EntraSimulator implements AutoCloseable {
     }
 
     /** The authority origin to enter as the provider's authority host, e.g. {@code http://127.0.0.1:40123}. */
-    String authority() {
+    public String authority() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    String issuer(String tenantId) {
+    public String issuer(String tenantId) {
         return authority() + "/" + tenantId + "/v2.0";
     }
 
     /** The user the next authorize request signs in, with an untampered token. */
-    void nextSignIn(EntraUser user) {
+    public void nextSignIn(EntraUser user) {
         nextSignIn(user, Tamper.NONE);
     }
 
-    void nextSignIn(EntraUser user, Tamper tamper) {
+    public void nextSignIn(EntraUser user, Tamper tamper) {
         next.set(new PendingSignIn(user, tamper));
     }
 

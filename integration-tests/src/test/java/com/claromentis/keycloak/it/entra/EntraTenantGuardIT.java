@@ -1,7 +1,7 @@
 package com.claromentis.keycloak.it.entra;
 
 import com.claromentis.keycloak.testing.BrokerLoginSession;
-import com.claromentis.keycloak.testing.BrokerLoginSession.BrokerResult;
+import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +72,7 @@ class EntraTenantGuardIT {
         }
     }
 
-    private static BrokerResult signIn(TestRealm realm, String alias, EntraUser user) {
+    private static SignInResult signIn(TestRealm realm, String alias, EntraUser user) {
         simulator.nextSignIn(user);
         return BrokerLoginSession.of(realm).signIn(alias);
     }
@@ -91,7 +91,7 @@ class EntraTenantGuardIT {
         void contosoMemberSignsIn(TestRealm realm) {
             EntraUser erin = EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Erin");
 
-            BrokerResult result = signIn(realm, GUARDED, erin);
+            SignInResult result = signIn(realm, GUARDED, erin);
 
             assertThat(result.succeeded()).as(result.describe()).isTrue();
             UserRepresentation user = realm.findUser(erin.username()).orElseThrow();
@@ -105,7 +105,7 @@ class EntraTenantGuardIT {
             EntraUser mallory = EntraFixtures.member(FABRIKAM, FABRIKAM_DOMAIN, "Mallory");
             int before = EntraFixtures.userCount(realm);
 
-            BrokerResult result = signIn(realm, GUARDED, mallory);
+            SignInResult result = signIn(realm, GUARDED, mallory);
 
             assertThat(result.succeeded()).isFalse();
             assertThat(EntraFixtures.visibleText(result.page())).contains(EntraFixtures.message("entraTenantMismatch"));
@@ -122,7 +122,7 @@ class EntraTenantGuardIT {
             EntraUser pat = EntraFixtures.personalAccount("Pat");
             int before = EntraFixtures.userCount(realm);
 
-            BrokerResult result = signIn(realm, GUARDED, pat);
+            SignInResult result = signIn(realm, GUARDED, pat);
 
             assertThat(result.succeeded()).isFalse();
             assertThat(EntraFixtures.visibleText(result.page())).contains(EntraFixtures.message("entraPersonalAccountRefused"));
@@ -137,7 +137,7 @@ class EntraTenantGuardIT {
         @Test
         @DisplayName("then a Fabrikam user gets in: the refusals above come from the guard, not from the setup")
         void fabrikamUserGetsIn(TestRealm realm) {
-            BrokerResult result = signIn(realm, UNGUARDED, EntraFixtures.member(FABRIKAM, FABRIKAM_DOMAIN, "Trudy"));
+            SignInResult result = signIn(realm, UNGUARDED, EntraFixtures.member(FABRIKAM, FABRIKAM_DOMAIN, "Trudy"));
 
             assertThat(result.succeeded()).as(result.describe()).isTrue();
         }
@@ -150,7 +150,7 @@ class EntraTenantGuardIT {
         @Test
         @DisplayName("then a Contoso member signs in")
         void contosoMemberSignsIn(TestRealm realm) {
-            BrokerResult result = signIn(realm, POST_LOGIN, EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Frank"));
+            SignInResult result = signIn(realm, POST_LOGIN, EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Frank"));
 
             assertThat(result.succeeded()).as(result.describe()).isTrue();
         }
@@ -160,7 +160,7 @@ class EntraTenantGuardIT {
         void fabrikamUserIsRefusedTooLate(TestRealm realm) {
             EntraUser oscar = EntraFixtures.member(FABRIKAM, FABRIKAM_DOMAIN, "Oscar");
 
-            BrokerResult result = signIn(realm, POST_LOGIN, oscar);
+            SignInResult result = signIn(realm, POST_LOGIN, oscar);
 
             assertThat(result.succeeded()).isFalse();
             assertThat(EntraFixtures.visibleText(result.page())).contains(EntraFixtures.message("entraTenantMismatch"));
@@ -179,8 +179,8 @@ class EntraTenantGuardIT {
         void contosoMemberSignsIn(TestRealm realm) {
             EntraUser grace = EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Grace");
 
-            BrokerResult first = signIn(realm, FIRST_LOGIN, grace);
-            BrokerResult again = signIn(realm, FIRST_LOGIN, grace);
+            SignInResult first = signIn(realm, FIRST_LOGIN, grace);
+            SignInResult again = signIn(realm, FIRST_LOGIN, grace);
 
             assertThat(first.succeeded()).as(first.describe()).isTrue();
             assertThat(again.succeeded()).as(again.describe()).isTrue();
@@ -192,7 +192,7 @@ class EntraTenantGuardIT {
             EntraUser peggy = EntraFixtures.member(FABRIKAM, FABRIKAM_DOMAIN, "Peggy");
             int before = EntraFixtures.userCount(realm);
 
-            BrokerResult result = signIn(realm, FIRST_LOGIN, peggy);
+            SignInResult result = signIn(realm, FIRST_LOGIN, peggy);
 
             assertThat(result.succeeded()).isFalse();
             assertThat(EntraFixtures.visibleText(result.page())).contains(EntraFixtures.message("entraTenantMismatch"));

@@ -7,10 +7,10 @@ package com.claromentis.keycloak.it.entra;
  * @param objectId     {@code oid}: the user's stable id in that directory
  * @param homeIssuer   {@code idp}: for guests the issuer of their home directory; null for members
  */
-record EntraUser(String tenantId, String objectId, String username, String givenName, String familyName,
+public record EntraUser(String tenantId, String objectId, String username, String givenName, String familyName,
                  String homeIssuer) {
 
-    static EntraUser member(String tenantId, String objectId, String username, String givenName, String familyName) {
+    public static EntraUser member(String tenantId, String objectId, String username, String givenName, String familyName) {
         return new EntraUser(tenantId, objectId, username, givenName, familyName, null);
     }
 
@@ -18,7 +18,7 @@ record EntraUser(String tenantId, String objectId, String username, String given
         return new EntraUser(tenantId, objectId, username, givenName, familyName, homeIssuer);
     }
 
-    String email() {
+    public String email() {
         return username;
     }
 }

@@ -31,11 +31,16 @@ class ServerInfoIT {
     class Providers {
 
         @Test
-        @DisplayName("then providers/ holds exactly the one bundle JAR")
+        @DisplayName("then providers/ holds the one bundle JAR, beside only the suite's test-only providers")
         void oneJar(KeycloakServer server) throws IOException {
+            List<String> testOnly = java.util.Arrays.stream(System.getProperty("it.keycloak.extra.providers", "")
+                            .split(java.io.File.pathSeparator))
+                    .filter(p -> !p.isBlank()).map(p -> Path.of(p).getFileName().toString()).toList();
             try (Stream<Path> files = Files.list(server.home().resolve("providers"))) {
-                assertThat(files.map(p -> p.getFileName().toString()).toList())
-                        .containsExactly(BundleJar.path().getFileName().toString());
+                List<String> installed = files.map(p -> p.getFileName().toString()).toList();
+                assertThat(installed).contains(BundleJar.path().getFileName().toString());
+                assertThat(installed).hasSize(1 + testOnly.size()).containsAll(testOnly);
+                assertThat(testOnly).allMatch(name -> name.startsWith("claromentis-test-providers-"));
             }
         }
 

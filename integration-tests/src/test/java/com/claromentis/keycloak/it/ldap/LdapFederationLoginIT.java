@@ -2,7 +2,7 @@ package com.claromentis.keycloak.it.ldap;
 
 import com.claromentis.keycloak.testing.EmbeddedLdap;
 import com.claromentis.keycloak.testing.LdapFederation;
-import com.claromentis.keycloak.testing.LoginClient.LoginResult;
+import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +42,7 @@ class LdapFederationLoginIT {
         @Test
         @DisplayName("then they get tokens carrying their directory name and email")
         void signsIn(TestRealm realm) {
-            LoginResult result = realm.loginClient().login("alice", "Alice-Pass-1");
+            SignInResult result = realm.loginClient().login("alice", "Alice-Pass-1");
 
             assertThat(result.succeeded()).as(result.error()).isTrue();
             assertThat(result.idTokenClaims().path("preferred_username").asText()).isEqualTo("alice");
@@ -68,7 +68,7 @@ class LdapFederationLoginIT {
         @Test
         @DisplayName("then the login page says the credentials are invalid")
         void isRefused(TestRealm realm) {
-            LoginResult result = realm.loginClient().login("alice", "not-her-password");
+            SignInResult result = realm.loginClient().login("alice", "not-her-password");
 
             assertThat(result.succeeded()).isFalse();
             assertThat(result.status()).isEqualTo(200);
@@ -83,7 +83,7 @@ class LdapFederationLoginIT {
         @Test
         @DisplayName("then they are refused and no user is created")
         void isRefused(TestRealm realm) {
-            LoginResult result = realm.loginClient().login("mallory", "Alice-Pass-1");
+            SignInResult result = realm.loginClient().login("mallory", "Alice-Pass-1");
 
             assertThat(result.succeeded()).isFalse();
             assertThat(result.error()).isEqualTo("Invalid username or password.");

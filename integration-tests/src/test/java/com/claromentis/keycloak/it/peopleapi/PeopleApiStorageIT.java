@@ -4,7 +4,7 @@ import com.claromentis.keycloak.sandbox.SandboxConfig;
 import com.claromentis.keycloak.sandbox.SandboxGroup;
 import com.claromentis.keycloak.sandbox.SandboxServer;
 import com.claromentis.keycloak.sandbox.SandboxUser;
-import com.claromentis.keycloak.testing.LoginClient.LoginResult;
+import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -160,11 +160,11 @@ class PeopleApiStorageIT {
             PeopleApiComponent.fullSync(realm, componentId);
             String id = realm.findUser("mgreen").orElseThrow().getId();
             PeopleApiComponent.setPassword(realm.admin(), realm, id, "Maria-Pass-1");
-            LoginResult first = realm.loginClient().login("mgreen", "Maria-Pass-1");
+            SignInResult first = realm.loginClient().login("mgreen", "Maria-Pass-1");
             assertThat(first.succeeded()).as(first.error()).isTrue();
 
             long before = totalRequests();
-            LoginResult second = realm.loginClient().login("mgreen", "Maria-Pass-1");
+            SignInResult second = realm.loginClient().login("mgreen", "Maria-Pass-1");
 
             assertThat(second.succeeded()).as(second.error()).isTrue();
             assertThat(totalRequests() - before).isZero();

@@ -1,0 +1,222 @@
+package com.claromentis.keycloak.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.keycloak.util.JsonSerialization;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A browser without JavaScript over real HTTP: redirects followed by hand, forms read from the HTML, and a cookie
+ * jar per origin.
+ *
+ * <p>The jar is kept by hand because Keycloak's cookies are Secure/SameSite=None, which
+ * {@code java.net.CookieManager} will not send over plain loopback HTTP; a real browser treats localhost as a
+ * secure context and does.
+ */
+public final class Browser {
+
+    private static final Pattern FORM = Pattern.compile("<form([^>]*)>(.*?)</form>", Pattern.DOTALL);
+    private static final Pattern INPUT = Pattern.compile("<(?:input|button)([^>]*)>", Pattern.DOTALL);
+    private static final Pattern ATTRIBUTE = Pattern.compile("([\\w-]+)=\"([^\"]*)\"");
+    private static final Pattern ERROR_TEXT = Pattern.compile(
+            "(?:id=\"input-error[^\"]*\"|class=\"[^\"]*(?:pf-m-error|alert-error|kc-feedback-text|pf-v5-c-alert__title|pf-v5-c-helper-text__item-text)[^\"]*\")[^>]*>\\s*(?:<[^>]+>\\s*)*([^<]+?)\\s*<",
+            Pattern.DOTALL);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private final Map<String, Map<String, String>> cookiesByOrigin = new ConcurrentHashMap<>();
+
+    public HttpResponse<String> get(URI uri) {
+        return send(HttpRequest.newBuilder(uri).GET().build());
+    }
+
+    public HttpResponse<String> post(URI uri, Map<String, String> fields) {
+        return send(HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(fields)))
+                .build());
+    }
+
+    /** Follows redirects from {@code response} until a page, or a redirect to {@code stopAt}, is reached. */
+    public HttpResponse<String> follow(HttpResponse<String> response, String stopAt, List<URI> visited) {
+        HttpResponse<String> current = response;
+        for (int hop = 0; hop < 20; hop++) {
+            int status = current.statusCode();
+            Optional<String> location = current.headers().firstValue("Location");
+            if (status < 300 || status >= 400 || location.isEmpty()) {
+                return current;
+            }
+            URI target = current.uri().resolve(location.get());
+            visited.add(target);
+            if (stopAt != null && target.toString().startsWith(stopAt)) {
+                return current;
+            }
+            current = get(target);
+        }
+        throw new IllegalStateException("More than 20 redirects, last at " + current.uri());
+    }
+
+    /** The forms of a page, with their action resolved against the page's URL. */
+    public static List<Form> forms(HttpResponse<String> page) {
+        List<Form> forms = new ArrayList<>();
+        Matcher form = FORM.matcher(page.body() == null ? "" : page.body());
+        while (form.find()) {
+            Map<String, String> attributes = attributes(form.group(1));
+            Map<String, String> inputs = new LinkedHashMap<>();
+            Matcher input = INPUT.matcher(form.group(2));
+            while (input.find()) {
+                Map<String, String> field = attributes(input.group(1));
+                String name = field.get("name");
+                if (name != null && !"submit".equals(field.get("type")) && !input.group(0).startsWith("<button")) {
+                    inputs.put(name, field.getOrDefault("value", ""));
+                }
+            }
+            String action = attributes.get("action");
+            forms.add(new Form(attributes.getOrDefault("id", ""), action == null ? page.uri() : page.uri().resolve(action), inputs));
+        }
+        return forms;
+    }
+
+    /** The first error message Keycloak's login theme shows on a page. */
+    public static String errorText(String html) {
+        Matcher matcher = ERROR_TEXT.matcher(html == null ? "" : html);
+        return matcher.find() ? unescape(matcher.group(1).trim()) : "(no error text on the page)";
+    }
+
+    public static String encode(Map<String, String> values) {
+        return values.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    public static Map<String, String> query(String raw) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (raw == null) {
+            return values;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                values.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return values;
+    }
+
+    static String unescape(String html) {
+        return html.replace("&amp;", "&").replace("&#61;", "=").replace("&quot;", "\"").replace("&#39;", "'");
+    }
+
+    static String randomToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static JsonNode json(String body) {
+        try {
+            return JsonSerialization.mapper.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Unreadable JSON answer", e);
+        }
+    }
+
+    private static Map<String, String> attributes(String tag) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        Matcher attribute = ATTRIBUTE.matcher(tag);
+        while (attribute.find()) {
+            attributes.put(attribute.group(1).toLowerCase(Locale.ROOT), unescape(attribute.group(2)));
+        }
+        return attributes;
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        Map<String, String> jar = cookiesByOrigin.computeIfAbsent(origin(request.uri()), o -> new ConcurrentHashMap<>());
+        try {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(request, (name, value) -> true)
+                    .timeout(Duration.ofSeconds(60));
+            if (!jar.isEmpty()) {
+                builder.header("Cookie", jar.entrySet().stream()
+                        .map(c -> c.getKey() + "=" + c.getValue())
+                        .collect(Collectors.joining("; ")));
+            }
+            HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            for (String header : response.headers().allValues("Set-Cookie")) {
+                String pair = header.split(";", 2)[0];
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    String name = pair.substring(0, eq).trim();
+                    String value = pair.substring(eq + 1);
+                    if (header.toLowerCase(Locale.ROOT).contains("max-age=0") || value.isEmpty()) {
+                        jar.remove(name);
+                    } else {
+                        jar.put(name, value);
+                    }
+                }
+            }
+            return response;
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+
+    private static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
+    }
+
+    /** One HTML form: its id, where it posts, and the values its inputs carry. */
+    public record Form(String id, URI action, Map<String, String> inputs) {
+
+        /** The inputs with some values replaced or added. */
+        public Map<String, String> with(Map<String, String> values) {
+            Map<String, String> merged = new LinkedHashMap<>(inputs);
+            merged.putAll(values);
+            return merged;
+        }
+    }
+
+    /** The verifier, challenge and state of one authorization-code request with PKCE. */
+    record Pkce(String verifier, String challenge, String state) {
+
+        static Pkce create() {
+            String verifier = randomToken();
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+                return new Pkce(verifier, Base64.getUrlEncoder().withoutPadding().encodeToString(digest), randomToken());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 missing from the JVM", e);
+            }
+        }
+    }
+}
