@@ -41,13 +41,39 @@ public final class BrokerLoginSession {
     }
 
     public SignInResult signIn(String clientId, String redirectUri, String idpAlias, String existingAccountPassword) {
-        Set<String> handled = new HashSet<>();
-        return AuthorizationCodeFlow.run(browser, baseUrl, realm, clientId, redirectUri, Map.of("kc_idp_hint", idpAlias),
-                (page, forms) -> nextStep(page, forms, existingAccountPassword, handled));
+        return signIn(clientId, redirectUri, idpAlias, null, existingAccountPassword);
     }
 
-    private static Optional<AuthorizationCodeFlow.Submission> nextStep(HttpResponse<String> page, List<Browser.Form> forms,
-                                                                       String password, Set<String> handled) {
+    /**
+     * Signs in through a provider that shows its own login page (a Keycloak realm acting as SAML or OIDC provider),
+     * with the person's credentials there; SAML POST-binding pages are submitted as a browser's script would.
+     */
+    public SignInResult signInAtProvider(String idpAlias, String providerUsername, String providerPassword) {
+        return signIn(TestRealm.TEST_CLIENT, TestRealm.TEST_REDIRECT_URI, idpAlias,
+                new String[] {providerUsername, providerPassword}, null);
+    }
+
+    private SignInResult signIn(String clientId, String redirectUri, String idpAlias, String[] providerCredentials,
+                                String existingAccountPassword) {
+        Set<String> handled = new HashSet<>();
+        return AuthorizationCodeFlow.run(browser, baseUrl, realm, clientId, redirectUri, Map.of("kc_idp_hint", idpAlias),
+                (page, forms) -> nextStep(page, forms, providerCredentials, existingAccountPassword, handled));
+    }
+
+    private Optional<AuthorizationCodeFlow.Submission> nextStep(HttpResponse<String> page, List<Browser.Form> forms,
+                                                                String[] providerCredentials, String password,
+                                                                Set<String> handled) {
+        for (Browser.Form form : forms) {
+            if (form.inputs().containsKey("SAMLResponse") || form.inputs().containsKey("SAMLRequest")) {
+                // The POST binding: a page whose script submits this form at once.
+                return Optional.of(new AuthorizationCodeFlow.Submission(form.action(), form.inputs()));
+            }
+            boolean atProvider = !form.action().getPath().startsWith("/realms/" + realm + "/");
+            if (atProvider && providerCredentials != null && form.id().equals("kc-form-login") && handled.add("provider-login")) {
+                return Optional.of(new AuthorizationCodeFlow.Submission(form.action(), form.with(Map.of(
+                        "username", providerCredentials[0], "password", providerCredentials[1], "credentialId", ""))));
+            }
+        }
         for (Browser.Form form : forms) {
             String action = form.action().getPath();
             if (!action.contains("/login-actions/first-broker-login") || !handled.add(form.id() + action)) {

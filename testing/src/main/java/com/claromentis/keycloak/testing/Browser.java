@@ -160,26 +160,39 @@ public final class Browser {
 
     private HttpResponse<String> send(HttpRequest request) {
         Map<String, String> jar = cookiesByOrigin.computeIfAbsent(origin(request.uri()), o -> new ConcurrentHashMap<>());
+        String path = request.uri().getPath() == null || request.uri().getPath().isEmpty() ? "/" : request.uri().getPath();
         try {
             HttpRequest.Builder builder = HttpRequest.newBuilder(request, (name, value) -> true)
                     .timeout(Duration.ofSeconds(60));
-            if (!jar.isEmpty()) {
-                builder.header("Cookie", jar.entrySet().stream()
-                        .map(c -> c.getKey() + "=" + c.getValue())
-                        .collect(Collectors.joining("; ")));
+            // Two realms on one server set cookies of the same name on different paths: send only the ones whose
+            // path covers the request, as a browser does.
+            String cookies = jar.entrySet().stream()
+                    .filter(c -> path.startsWith(c.getKey().substring(c.getKey().indexOf('|') + 1)))
+                    .map(c -> c.getKey().substring(0, c.getKey().indexOf('|')) + "=" + c.getValue())
+                    .collect(Collectors.joining("; "));
+            if (!cookies.isEmpty()) {
+                builder.header("Cookie", cookies);
             }
             HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
             for (String header : response.headers().allValues("Set-Cookie")) {
-                String pair = header.split(";", 2)[0];
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    String name = pair.substring(0, eq).trim();
-                    String value = pair.substring(eq + 1);
-                    if (header.toLowerCase(Locale.ROOT).contains("max-age=0") || value.isEmpty()) {
-                        jar.remove(name);
-                    } else {
-                        jar.put(name, value);
+                String[] parts = header.split(";");
+                int eq = parts[0].indexOf('=');
+                if (eq <= 0) {
+                    continue;
+                }
+                String cookiePath = "/";
+                for (int i = 1; i < parts.length; i++) {
+                    String attribute = parts[i].trim();
+                    if (attribute.toLowerCase(Locale.ROOT).startsWith("path=")) {
+                        cookiePath = attribute.substring(5);
                     }
+                }
+                String key = parts[0].substring(0, eq).trim() + "|" + cookiePath;
+                String value = parts[0].substring(eq + 1);
+                if (header.toLowerCase(Locale.ROOT).contains("max-age=0") || value.isEmpty()) {
+                    jar.remove(key);
+                } else {
+                    jar.put(key, value);
                 }
             }
             return response;
