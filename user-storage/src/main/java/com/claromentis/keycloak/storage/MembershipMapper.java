@@ -11,10 +11,8 @@ import org.keycloak.models.UserModel;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Claromentis groups as Keycloak groups and Claromentis roles as realm roles, marked with the component that
@@ -40,49 +38,62 @@ final class MembershipMapper {
         this.componentId = componentId;
     }
 
-    /** Makes the user's managed group memberships exactly {@code wanted}; returns whether any changed. */
-    boolean syncGroups(UserModel user, Collection<ClaromentisGroup> wanted) {
+    /**
+     * Makes the user's managed group memberships exactly {@code wanted}; returns whether any changed.
+     *
+     * @param newUser a user created in this transaction has no memberships yet, so none are read
+     */
+    boolean syncGroups(UserModel user, Collection<ClaromentisGroup> wanted, boolean newUser) {
+        // One read of the current memberships, then decisions in memory: a query per group would make the store
+        // flush and re-check everything it holds each time.
+        Map<String, GroupModel> current = new HashMap<>();
+        if (!newUser) {
+            user.getGroupsStream().forEach(g -> current.put(g.getId(), g));
+        }
         Set<String> wantedIds = new HashSet<>();
         boolean changed = false;
         for (ClaromentisGroup group : wanted) {
             GroupModel model = group(group);
             wantedIds.add(model.getId());
-            if (!user.isMemberOf(model)) {
+            if (!current.containsKey(model.getId())) {
                 user.joinGroup(model);
                 changed = true;
             }
         }
-        List<GroupModel> stale = user.getGroupsStream()
-                .filter(g -> componentId.equals(g.getFirstAttribute(MANAGED_BY)) && !wantedIds.contains(g.getId()))
-                .toList();
-        for (GroupModel group : stale) {
-            user.leaveGroup(group);
-            changed = true;
+        for (GroupModel group : current.values()) {
+            if (componentId.equals(group.getFirstAttribute(MANAGED_BY)) && !wantedIds.contains(group.getId())) {
+                user.leaveGroup(group);
+                changed = true;
+            }
         }
         return changed;
     }
 
     /** Makes the user's managed realm roles exactly {@code wanted}; returns whether any changed. */
-    boolean syncRoles(UserModel user, Collection<ClaromentisGroup> wanted) {
+    boolean syncRoles(UserModel user, Collection<ClaromentisGroup> wanted, boolean newUser) {
+        Map<String, RoleModel> current = new HashMap<>();
+        if (!newUser) {
+            user.getRealmRoleMappingsStream().forEach(r -> current.put(r.getId(), r));
+        }
         Set<String> wantedIds = new HashSet<>();
         boolean changed = false;
         for (ClaromentisGroup role : wanted) {
             RoleModel model = role(role);
             wantedIds.add(model.getId());
-            if (!user.hasDirectRole(model)) {
+            if (!current.containsKey(model.getId())) {
                 user.grantRole(model);
                 changed = true;
             }
         }
-        Set<RoleModel> stale = user.getRealmRoleMappingsStream()
-                .filter(r -> componentId.equals(r.getFirstAttribute(MANAGED_BY)) && !wantedIds.contains(r.getId()))
-                .collect(Collectors.toSet());
-        for (RoleModel role : stale) {
-            user.deleteRoleMapping(role);
-            changed = true;
+        for (RoleModel role : current.values()) {
+            if (componentId.equals(role.getFirstAttribute(MANAGED_BY)) && !wantedIds.contains(role.getId())) {
+                user.deleteRoleMapping(role);
+                changed = true;
+            }
         }
         return changed;
     }
+
 
     private GroupModel group(ClaromentisGroup source) {
         return groups.computeIfAbsent(source.name(), name -> {

@@ -167,10 +167,10 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
             }
             ClaromentisUserMapper.apply(remote.get(), local);
             if (config.syncGroups()) {
-                memberships(realm).syncGroups(local, remote.get().groups());
+                memberships(realm).syncGroups(local, remote.get().groups(), false);
             }
             if (config.syncRoles()) {
-                memberships(realm).syncRoles(local, remote.get().roles());
+                memberships(realm).syncRoles(local, remote.get().roles(), false);
             }
             factory.freshness().touch(model.getId(), local.getId());
             return adapt(local);
@@ -232,10 +232,10 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
         ClaromentisUserMapper.apply(user, imported);
         MembershipMapper memberships = memberships(realm);
         if (config.syncGroups()) {
-            memberships.syncGroups(imported, user.groups());
+            memberships.syncGroups(imported, user.groups(), true);
         }
         if (config.syncRoles()) {
-            memberships.syncRoles(imported, user.roles());
+            memberships.syncRoles(imported, user.roles(), true);
         }
         factory.freshness().touch(model.getId(), imported.getId());
         LOG.debugf("Provider '%s': imported '%s'", model.getName(), user.username());

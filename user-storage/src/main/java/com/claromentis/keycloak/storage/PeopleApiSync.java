@@ -5,7 +5,9 @@ import com.claromentis.keycloak.peopleapi.ClaromentisUser;
 import com.claromentis.keycloak.peopleapi.GroupOperations;
 import com.claromentis.keycloak.peopleapi.PeopleApiClient;
 import com.claromentis.keycloak.peopleapi.UserQuery;
+import jakarta.persistence.FlushModeType;
 import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -30,6 +32,8 @@ import java.util.Set;
 final class PeopleApiSync {
 
     static final int PAGE_SIZE = UserQuery.MAX_LIMIT;
+    /** Users imported per transaction: small enough that a failed batch costs little to redo one by one. */
+    static final int TRANSACTION_SIZE = 100;
 
     private static final Logger LOG = Logger.getLogger(PeopleApiSync.class);
 
@@ -59,9 +63,9 @@ final class PeopleApiSync {
         users.forEach(user -> usernames.put(user.id(), user.username()));
 
         SynchronizationResult result = new SynchronizationResult();
-        for (int from = 0; from < users.size(); from += PAGE_SIZE) {
+        for (int from = 0; from < users.size(); from += TRANSACTION_SIZE) {
             List<ClaromentisUser> page = new ArrayList<>();
-            for (ClaromentisUser user : users.subList(from, Math.min(users.size(), from + PAGE_SIZE))) {
+            for (ClaromentisUser user : users.subList(from, Math.min(users.size(), from + TRANSACTION_SIZE))) {
                 page.add(user.toBuilder()
                         .managerUsername(user.managerId() == null ? null : usernames.get(user.managerId()))
                         .groups(groups.getOrDefault(user.id(), List.of()))
@@ -83,7 +87,7 @@ final class PeopleApiSync {
         List<ClaromentisUser> page = new ArrayList<>();
         for (ClaromentisUser user : (Iterable<ClaromentisUser>) client.streamUsersModifiedSince(since)::iterator) {
             page.add(client.getUserWithDetails(user.id()).orElse(user));
-            if (page.size() == PAGE_SIZE) {
+            if (page.size() == TRANSACTION_SIZE) {
                 importPage(page, result);
                 page = new ArrayList<>();
             }
@@ -101,6 +105,7 @@ final class PeopleApiSync {
             SynchronizationResult pageResult = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
                 SynchronizationResult counts = new SynchronizationResult();
                 RealmModel realm = realmOf(session);
+                flushAtCommitOnly(session);
                 MembershipMapper memberships = new MembershipMapper(session, realm, model.getId());
                 for (ClaromentisUser user : page) {
                     importOne(session, realm, memberships, user, counts);
@@ -149,10 +154,10 @@ final class PeopleApiSync {
         }
         changed |= ClaromentisUserMapper.apply(user, target);
         if (config.syncGroups()) {
-            changed |= memberships.syncGroups(target, user.groups());
+            changed |= memberships.syncGroups(target, user.groups(), existing == null);
         }
         if (config.syncRoles()) {
-            changed |= memberships.syncRoles(target, user.roles());
+            changed |= memberships.syncRoles(target, user.roles(), existing == null);
         }
         freshness.touch(model.getId(), target.getId());
         if (existing == null) {
@@ -190,6 +195,18 @@ final class PeopleApiSync {
                 }
             }
         });
+    }
+
+    /**
+     * By default every query makes Hibernate flush and dirty-check the whole transaction first, so importing n
+     * users costs n squared; a sync batch reads each user once and caches the groups it creates, so nothing it
+     * queries depends on its own unflushed writes.
+     */
+    private static void flushAtCommitOnly(KeycloakSession session) {
+        JpaConnectionProvider jpa = session.getProvider(JpaConnectionProvider.class);
+        if (jpa != null) {
+            jpa.getEntityManager().setFlushMode(FlushModeType.COMMIT);
+        }
     }
 
     private static Map<Long, List<ClaromentisGroup>> memberships(GroupOperations operations) {
