@@ -1,7 +1,7 @@
 package com.claromentis.keycloak.benchmarks;
 
 import com.claromentis.keycloak.sandbox.SandboxServer;
-import com.claromentis.keycloak.testing.LoginClient;
+import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.TestRealm;
 
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ final class WarmLogins {
 
     /** A new client each time: a kept SSO cookie would skip the password check this is meant to exercise. */
     private static void signIn(TestRealm realm, String username) {
-        LoginClient.LoginResult result = realm.loginClient().login(username, PASSWORD);
+        SignInResult result = realm.loginClient().login(username, PASSWORD);
         if (!result.succeeded()) {
             throw new IllegalStateException("Sign-in of " + username + " failed: " + result.error());
         }
