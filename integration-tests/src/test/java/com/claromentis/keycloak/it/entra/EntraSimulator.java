@@ -1,5 +1,7 @@
 package com.claromentis.keycloak.it.entra;
 
+import com.claromentis.keycloak.testing.Browser;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -12,7 +14,6 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -22,7 +23,6 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,7 +182,7 @@ public final class EntraSimulator implements AutoCloseable {
     }
 
     private void authorize(HttpExchange exchange, String segment) throws IOException {
-        Map<String, String> params = parse(exchange.getRequestURI().getRawQuery());
+        Map<String, String> params = Browser.query(exchange.getRequestURI().getRawQuery());
         authorizeRequests.add(new AuthorizeRequest(segment, params));
         String redirectUri = params.get("redirect_uri");
         PendingSignIn signIn = next.getAndSet(null);
@@ -203,7 +203,7 @@ public final class EntraSimulator implements AutoCloseable {
         if (params.get("state") != null) {
             answer.put("state", params.get("state"));
         }
-        exchange.getResponseHeaders().add("Location", redirectUri + (redirectUri.contains("?") ? "&" : "?") + form(answer));
+        exchange.getResponseHeaders().add("Location", redirectUri + (redirectUri.contains("?") ? "&" : "?") + Browser.encode(answer));
         exchange.sendResponseHeaders(302, -1);
     }
 
@@ -212,7 +212,7 @@ public final class EntraSimulator implements AutoCloseable {
             respond(exchange, 405, error("invalid_request", "POST only"));
             return;
         }
-        Map<String, String> params = parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, String> params = Browser.query(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         Grant grant = params.get("code") == null ? null : codes.remove(params.get("code"));
         String clientId = clientIdOf(exchange, params);
         if (grant == null || !"authorization_code".equals(params.get("grant_type"))) {
@@ -326,27 +326,6 @@ public final class EntraSimulator implements AutoCloseable {
         exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
         exchange.sendResponseHeaders(status, body.length);
         exchange.getResponseBody().write(body);
-    }
-
-    private static Map<String, String> parse(String raw) {
-        Map<String, String> values = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return values;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                values.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return values;
-    }
-
-    private static String form(Map<String, String> values) {
-        List<String> pairs = new ArrayList<>();
-        values.forEach((k, v) -> pairs.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return String.join("&", pairs);
     }
 
     private static String challenge(String verifier) {
