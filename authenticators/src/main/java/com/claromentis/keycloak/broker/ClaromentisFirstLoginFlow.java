@@ -59,6 +59,7 @@ public final class ClaromentisFirstLoginFlow {
         AuthenticationFlowModel verify = subflow(realm, existing, ALIAS + " - verify existing account", Requirement.REQUIRED, 20);
         step(realm, verify, "idp-email-verification", Requirement.ALTERNATIVE, 10, null);
         step(realm, verify, "idp-username-password-form", Requirement.ALTERNATIVE, 20, null);
+        step(realm, top, ProvisionUserAuthenticatorFactory.PROVIDER_ID, Requirement.REQUIRED, 40, null);
 
         LOG.infof("Added the '%s' authentication flow to realm %s", ALIAS, realm.getName());
     }

@@ -1,5 +1,7 @@
 package com.claromentis.keycloak.broker;
 
+import com.claromentis.keycloak.outbox.LoginKind;
+
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;

@@ -1,5 +1,7 @@
 package com.claromentis.keycloak.broker;
 
+import com.claromentis.keycloak.outbox.LoginKind;
+
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
@@ -17,7 +19,8 @@ public final class SocialLoginGuardAuthenticatorFactory implements Authenticator
     public static final String PROVIDER_ID = "claromentis-social-login-guard";
 
     private static final SocialLoginGuardAuthenticator SINGLETON = new SocialLoginGuardAuthenticator();
-    private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+    /** Which providers count as social or enterprise, whatever their type; shared by the Claromentis steps. */
+    static final List<ProviderConfigProperty> LOGIN_KIND_PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(LoginKind.SOCIAL_ALIASES).label("Treat as social")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
             .helpText("Aliases of identity providers whose sign-ins never create an account, whatever their type "
@@ -66,7 +69,7 @@ public final class SocialLoginGuardAuthenticatorFactory implements Authenticator
 
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
-        return PROPERTIES;
+        return LOGIN_KIND_PROPERTIES;
     }
 
     @Override

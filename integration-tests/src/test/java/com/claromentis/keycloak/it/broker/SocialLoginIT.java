@@ -130,6 +130,12 @@ class SocialLoginIT {
     }
 
     private static IdentityProviderRepresentation provider(String alias, String type, String displayName) {
+        return provider(oidc, TENANT, alias, type, displayName);
+    }
+
+    /** An OIDC-protocol provider of type {@code type} (e.g. oidc, test-social) aimed at the local OIDC server. */
+    static IdentityProviderRepresentation provider(EntraSimulator oidc, String tenant, String alias, String type,
+                                                   String displayName) {
         IdentityProviderRepresentation provider = new IdentityProviderRepresentation();
         provider.setAlias(alias);
         provider.setDisplayName(displayName);
@@ -137,12 +143,12 @@ class SocialLoginIT {
         provider.setEnabled(true);
         provider.setTrustEmail(true);
         provider.setFirstBrokerLoginFlowAlias(FLOW);
-        String base = oidc.authority() + "/" + TENANT;
+        String base = oidc.authority() + "/" + tenant;
         Map<String, String> config = new HashMap<>();
         config.put("authorizationUrl", base + "/oauth2/v2.0/authorize");
         config.put("tokenUrl", base + "/oauth2/v2.0/token");
         config.put("jwksUrl", base + "/discovery/v2.0/keys");
-        config.put("issuer", oidc.issuer(TENANT));
+        config.put("issuer", oidc.issuer(tenant));
         config.put("useJwksUrl", "true");
         config.put("validateSignature", "true");
         config.put("pkceEnabled", "true");

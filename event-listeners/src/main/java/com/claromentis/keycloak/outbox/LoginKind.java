@@ -1,11 +1,13 @@
-package com.claromentis.keycloak.broker;
+package com.claromentis.keycloak.outbox;
 
+import org.keycloak.broker.provider.IdentityProvider;
 import org.keycloak.broker.provider.IdentityProviderFactory;
+import org.keycloak.broker.social.SocialIdentityProvider;
 import org.keycloak.broker.social.SocialIdentityProviderFactory;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.provider.ProviderFactory;
+import org.keycloak.models.KeycloakSessionFactory;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -37,14 +39,18 @@ public enum LoginKind {
         if (aliases(settings.get(SOCIAL_ALIASES)).contains(alias)) {
             return SOCIAL;
         }
-        ProviderFactory<?> factory = session.getKeycloakSessionFactory()
-                .getProviderFactory(org.keycloak.broker.provider.IdentityProvider.class, provider.getProviderId());
-        if (factory == null) {
-            // Unknown type: the safe answer never creates an account.
+        return ofType(session, provider.getProviderId());
+    }
+
+    /** The kind of a provider type: social providers register under their own SPI, apart from the others. */
+    public static LoginKind ofType(KeycloakSession session, String providerId) {
+        KeycloakSessionFactory factories = session.getKeycloakSessionFactory();
+        if (factories.getProviderFactory(SocialIdentityProvider.class, providerId) instanceof SocialIdentityProviderFactory<?>) {
             return SOCIAL;
         }
-        return factory instanceof SocialIdentityProviderFactory<?> ? SOCIAL
-                : factory instanceof IdentityProviderFactory<?> ? ENTERPRISE : SOCIAL;
+        // An unknown type gets the answer that never creates an account.
+        return factories.getProviderFactory(IdentityProvider.class, providerId) instanceof IdentityProviderFactory<?>
+                ? ENTERPRISE : SOCIAL;
     }
 
     static Set<String> aliases(String value) {

@@ -1,0 +1,48 @@
+package com.claromentis.keycloak.outbox;
+
+import com.claromentis.keycloak.storage.PeopleApiStorageProviderFactory;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.models.FederatedIdentityModel;
+import org.keycloak.models.IdentityProviderModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Which Keycloak users the outbox may push to Claromentis; checked when a change is queued and again on delivery. */
+final class Eligibility {
+
+    private Eligibility() {
+    }
+
+    /** Why {@code user} must not be pushed, or empty when it may be. */
+    static Optional<String> refusal(KeycloakSession session, RealmModel realm, UserModel user) {
+        if (user.getServiceAccountClientLink() != null) {
+            return Optional.of("a service account");
+        }
+        String link = user.getFederationLink();
+        if (link != null) {
+            ComponentModel component = realm.getComponent(link);
+            // Claromentis is already the source of these users: pushing them back would echo every sync forever.
+            if (component != null && PeopleApiStorageProviderFactory.PROVIDER_ID.equals(component.getProviderId())) {
+                return Optional.of("imported from Claromentis by the People API user storage");
+            }
+            return Optional.empty();
+        }
+        List<String> aliases = session.users().getFederatedIdentitiesStream(realm, user)
+                .map(FederatedIdentityModel::getIdentityProvider)
+                .toList();
+        // Claromentis provisions enterprise sign-ins only; someone known only through Google or Facebook stays out.
+        if (!aliases.isEmpty() && aliases.stream().allMatch(alias -> isSocial(session, alias))) {
+            return Optional.of("known only through social login");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isSocial(KeycloakSession session, String alias) {
+        IdentityProviderModel provider = session.identityProviders().getByAlias(alias);
+        return provider != null && LoginKind.ofType(session, provider.getProviderId()) == LoginKind.SOCIAL;
+    }
+}

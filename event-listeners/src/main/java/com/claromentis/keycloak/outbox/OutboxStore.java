@@ -1,0 +1,183 @@
+package com.claromentis.keycloak.outbox;
+
+import jakarta.persistence.EntityManager;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outbox table's queries, on the entity manager of the caller's transaction.
+ *
+ * <p>Claiming is portable optimistic locking rather than {@code SELECT ... FOR UPDATE SKIP LOCKED} (which H2, the
+ * dev-file database, lacks): a node reads due rows, then claims each with
+ * {@code UPDATE ... WHERE id = ? AND version = ? AND (claimed_until IS NULL OR claimed_until < now)} and keeps only
+ * the rows whose update count is 1. On PostgreSQL a second node's update waits for the first to commit, then finds
+ * the version changed and updates nothing; on H2 it fails or updates nothing. Either way one node wins.
+ */
+final class OutboxStore {
+
+    /**
+     * Due pending rows that are the oldest pending row of their user: a later change for a user waits until every
+     * earlier one is delivered or dead, so one user's changes are applied in order even across nodes.
+     */
+    private static final String HEADS = "select e from OutboxEntry e"
+            + " where e.status = :pending and e.nextAttemptAt <= :now"
+            + " and (e.claimedUntil is null or e.claimedUntil < :now)"
+            + " and not exists (select p.id from OutboxEntry p where p.realmId = e.realmId and p.userId = e.userId"
+            + " and p.status = :pending and p.id < e.id)"
+            + " order by e.id";
+
+    private static final String CLAIM = "update OutboxEntry e set e.claimedBy = :token, e.claimedUntil = :until,"
+            + " e.version = e.version + 1"
+            + " where e.id = :id and e.version = :version and e.status = :pending"
+            + " and (e.claimedUntil is null or e.claimedUntil < :now)";
+
+    private static final String REPLAY = "update OutboxEntry e set e.status = :pending, e.attempts = 0,"
+            + " e.queuedAt = :now, e.nextAttemptAt = :now, e.claimedBy = null, e.claimedUntil = null,"
+            + " e.version = e.version + 1 where e.realmId = :realm and e.status = :dead";
+
+    private final EntityManager em;
+
+    OutboxStore(EntityManager em) {
+        this.em = em;
+    }
+
+    void insert(OutboxEntry entry) {
+        em.persist(entry);
+    }
+
+    /** Claims up to {@code limit} due rows for {@code token} until {@code until}; returns what was claimed. */
+    List<Claimed> claim(String token, long now, long until, int limit) {
+        List<OutboxEntry> heads = em.createQuery(HEADS, OutboxEntry.class)
+                .setParameter("pending", OutboxEntry.PENDING)
+                .setParameter("now", now)
+                .setMaxResults(limit)
+                .getResultList();
+        List<Claimed> claimed = new ArrayList<>();
+        for (OutboxEntry head : heads) {
+            int updated = em.createQuery(CLAIM)
+                    .setParameter("token", token)
+                    .setParameter("until", until)
+                    .setParameter("id", head.getId())
+                    .setParameter("version", head.getVersion())
+                    .setParameter("pending", OutboxEntry.PENDING)
+                    .setParameter("now", now)
+                    .executeUpdate();
+            if (updated == 1) {
+                claimed.add(Claimed.of(head, token));
+            }
+        }
+        return claimed;
+    }
+
+    /**
+     * Removes a delivered row.
+     *
+     * @return false when the claim was lost (the lease ran out and another node took the row over)
+     */
+    boolean complete(Claimed row) {
+        return em.createQuery("delete from OutboxEntry e where e.id = :id and e.claimedBy = :token")
+                .setParameter("id", row.id())
+                .setParameter("token", row.token())
+                .executeUpdate() == 1;
+    }
+
+    /**
+     * Records a failed attempt and releases the claim, as a retry at {@code nextAttemptAt} or as a dead letter.
+     *
+     * @return false when the claim was lost
+     */
+    boolean fail(Claimed row, int attempts, boolean dead, long nextAttemptAt, String error) {
+        return em.createQuery("update OutboxEntry e set e.attempts = :attempts, e.status = :status,"
+                        + " e.nextAttemptAt = :next, e.lastError = :error, e.claimedBy = null, e.claimedUntil = null,"
+                        + " e.version = e.version + 1 where e.id = :id and e.claimedBy = :token")
+                .setParameter("attempts", attempts)
+                .setParameter("status", dead ? OutboxEntry.DEAD : OutboxEntry.PENDING)
+                .setParameter("next", nextAttemptAt)
+                .setParameter("error", truncate(error, 1000))
+                .setParameter("id", row.id())
+                .setParameter("token", row.token())
+                .executeUpdate() == 1;
+    }
+
+    List<OutboxEntry> deadLetters(String realmId, int first, int max) {
+        return em.createQuery("select e from OutboxEntry e where e.realmId = :realm and e.status = :dead order by e.id",
+                        OutboxEntry.class)
+                .setParameter("realm", realmId)
+                .setParameter("dead", OutboxEntry.DEAD)
+                .setFirstResult(first)
+                .setMaxResults(max)
+                .getResultList();
+    }
+
+    /** Queues one dead letter again as if new: attempts and age start over. */
+    boolean replay(String realmId, long id, long now) {
+        return em.createQuery(REPLAY + " and e.id = :id")
+                .setParameter("pending", OutboxEntry.PENDING)
+                .setParameter("now", now)
+                .setParameter("realm", realmId)
+                .setParameter("dead", OutboxEntry.DEAD)
+                .setParameter("id", id)
+                .executeUpdate() == 1;
+    }
+
+    /** Queues every dead letter of a realm again. */
+    int replayAll(String realmId, long now) {
+        return em.createQuery(REPLAY)
+                .setParameter("pending", OutboxEntry.PENDING)
+                .setParameter("now", now)
+                .setParameter("realm", realmId)
+                .setParameter("dead", OutboxEntry.DEAD)
+                .executeUpdate();
+    }
+
+    /** Deletes one dead letter an administrator gave up on. */
+    boolean discard(String realmId, long id) {
+        return em.createQuery("delete from OutboxEntry e where e.realmId = :realm and e.status = :dead and e.id = :id")
+                .setParameter("realm", realmId)
+                .setParameter("dead", OutboxEntry.DEAD)
+                .setParameter("id", id)
+                .executeUpdate() == 1;
+    }
+
+    /** Rows per status for one realm. */
+    Map<String, Long> counts(String realmId) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put(OutboxEntry.PENDING, 0L);
+        counts.put(OutboxEntry.DEAD, 0L);
+        List<Object[]> rows = em.createQuery("select e.status, count(e) from OutboxEntry e where e.realmId = :realm"
+                        + " group by e.status", Object[].class)
+                .setParameter("realm", realmId)
+                .getResultList();
+        for (Object[] row : rows) {
+            counts.put((String) row[0], ((Number) row[1]).longValue());
+        }
+        return counts;
+    }
+
+    /** A removed realm's changes can never be delivered: they go with it. */
+    int deleteRealm(String realmId) {
+        return em.createQuery("delete from OutboxEntry e where e.realmId = :realm")
+                .setParameter("realm", realmId)
+                .executeUpdate();
+    }
+
+    static String truncate(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
+    }
+
+    /** An immutable copy of a claimed row, used outside the transaction that claimed it. */
+    record Claimed(long id, String realmId, String userId, String username, ChangeType type, String payload,
+                   int attempts, long queuedAt, String token) {
+
+        static Claimed of(OutboxEntry entry, String token) {
+            return new Claimed(entry.getId(), entry.getRealmId(), entry.getUserId(), entry.getUsername(),
+                    entry.getChangeType(), entry.getPayload(), entry.getAttempts(), entry.getQueuedAt(), token);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package com.claromentis.keycloak.outbox;
+
+import com.claromentis.keycloak.outbox.Delivery.Delivered;
+import com.claromentis.keycloak.outbox.Delivery.Failed;
+import com.claromentis.keycloak.outbox.Delivery.Outcome;
+import com.claromentis.keycloak.outbox.Delivery.Skipped;
+import com.claromentis.keycloak.outbox.OutboxStore.Claimed;
+import org.jboss.logging.Logger;
+import org.keycloak.common.util.Time;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Delivers committed changes on one background thread per Keycloak node, never on a request thread: a round claims
+ * due rows (a short transaction), delivers each (reading Keycloak in a transaction of its own) and records the
+ * outcome (another short transaction). It runs every poll interval, and at once after a transaction that queued
+ * something commits on this node.
+ */
+final class OutboxWorker implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(OutboxWorker.class);
+
+    private final KeycloakSessionFactory sessionFactory;
+    private final OutboxSettings settings;
+    private final Delivery delivery;
+    private final RetrySchedule schedule;
+    private final OutboxMetrics metrics;
+    /** Names this node in claim tokens, so a log line tells which node held a row. */
+    private final String node;
+    private final AtomicLong rounds = new AtomicLong();
+    private final AtomicBoolean wakeUpPending = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final ScheduledExecutorService executor;
+    private volatile boolean closed;
+
+    OutboxWorker(KeycloakSessionFactory sessionFactory, OutboxSettings settings, Delivery delivery,
+                 RetrySchedule schedule, OutboxMetrics metrics) {
+        this.sessionFactory = sessionFactory;
+        this.settings = settings;
+        this.delivery = delivery;
+        this.schedule = schedule;
+        this.metrics = metrics;
+        this.node = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "claromentis-outbox");
+            // A daemon thread never holds up Keycloak's shutdown; an interrupted round is redone after the lease.
+            thread.setDaemon(true);
+            return thread;
+        });
+        pool.setRemoveOnCancelPolicy(true);
+        this.executor = pool;
+    }
+
+    /** Starts polling; called once the database schema is migrated. */
+    void start() {
+        if (started.compareAndSet(false, true)) {
+            long poll = settings.pollInterval().toMillis();
+            executor.scheduleWithFixedDelay(this::round, poll, poll, TimeUnit.MILLISECONDS);
+            LOG.infof("Provisioning outbox worker started on node %s (%s)", node, settings);
+        }
+    }
+
+    /** Asks for a round soon, without waiting for it; at most one such request is pending at a time. */
+    void wakeUp() {
+        if (!started.get() || closed || !wakeUpPending.compareAndSet(false, true)) {
+            return;
+        }
+        executor.execute(() -> {
+            wakeUpPending.set(false);
+            round();
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        executor.shutdownNow();
+    }
+
+    /** Delivers until no due row is left or a round claims less than a full batch. */
+    void round() {
+        try {
+            List<Claimed> batch;
+            do {
+                batch = claim();
+                for (Claimed row : batch) {
+                    if (closed) {
+                        return;
+                    }
+                    process(row);
+                }
+            } while (batch.size() == settings.batchSize() && !closed);
+        } catch (RuntimeException e) {
+            // The scheduler would silently stop polling if this escaped; log it and let the next round try again.
+            LOG.errorf(e, "Provisioning outbox round failed; the next round starts in %s", settings.pollInterval());
+        }
+    }
+
+    private List<Claimed> claim() {
+        String token = node + "#" + rounds.incrementAndGet();
+        long now = Time.currentTimeMillis();
+        long until = now + settings.claimLease().toMillis();
+        return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                session -> store(session).claim(token, now, until, settings.batchSize()));
+    }
+
+    private void process(Claimed row) {
+        Outcome outcome;
+        try {
+            outcome = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                    session -> delivery.deliver(session, row));
+        } catch (RuntimeException e) {
+            // The read-only delivery transaction itself failed (e.g. the database went away): count it as an attempt.
+            LOG.warnf(e, "Outbox change %d could not be delivered", row.id());
+            outcome = new Failed(e.getClass().getSimpleName() + ": " + e.getMessage(), false);
+        }
+        record(row, outcome);
+    }
+
+    private void record(Claimed row, Outcome outcome) {
+        long now = Time.currentTimeMillis();
+        if (outcome instanceof Delivered delivered) {
+            boolean held = inTransaction(store -> store.complete(row));
+            metrics.delivered();
+            LOG.debugf("Delivered outbox change %d: %s", row.id(), delivered.what());
+            warnIfLost(row, held);
+        } else if (outcome instanceof Skipped skipped) {
+            boolean held = inTransaction(store -> store.complete(row));
+            LOG.debugf("Outbox change %d (%s of '%s') needs no delivery: %s", row.id(), row.type(), row.username(),
+                    skipped.why());
+            warnIfLost(row, held);
+        } else if (outcome instanceof Failed failed) {
+            int attempts = row.attempts() + 1;
+            RetrySchedule.Decision decision = schedule.afterFailure(attempts, row.queuedAt(), now, failed.permanent());
+            boolean held = inTransaction(store -> store.fail(row, attempts, decision.dead(), decision.nextAttemptAt(),
+                    failed.error()));
+            if (decision.dead()) {
+                metrics.dead();
+                LOG.warnf("Outbox change %d (%s of '%s') is now a dead letter (%s): %s", row.id(), row.type(),
+                        row.username(), decision.reason(), failed.error());
+            } else {
+                metrics.retried();
+                LOG.infof("Outbox change %d (%s of '%s') failed attempt %d, next in %d ms: %s", row.id(), row.type(),
+                        row.username(), attempts, decision.nextAttemptAt() - now, failed.error());
+            }
+            warnIfLost(row, held);
+        }
+    }
+
+    private boolean inTransaction(java.util.function.Function<OutboxStore, Boolean> action) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> action.apply(store(session)));
+    }
+
+    private void warnIfLost(Claimed row, boolean held) {
+        if (!held) {
+            // The lease ran out mid-delivery and another node took the row; it may deliver it again, harmlessly.
+            LOG.warnf("Outbox change %d was taken over by another node before its outcome was recorded; "
+                    + "consider a longer %s", row.id(), OutboxSettings.CLAIM_LEASE);
+        }
+    }
+
+    static OutboxStore store(KeycloakSession session) {
+        return new OutboxStore(session.getProvider(JpaConnectionProvider.class).getEntityManager());
+    }
+}

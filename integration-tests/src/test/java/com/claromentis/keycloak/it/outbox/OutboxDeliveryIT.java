@@ -1,0 +1,150 @@
+package com.claromentis.keycloak.it.outbox;
+
+import com.claromentis.keycloak.sandbox.SandboxUser;
+import com.claromentis.keycloak.testing.KeycloakServer;
+import com.claromentis.keycloak.testing.RealKeycloak;
+import com.claromentis.keycloak.testing.TestRealm;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.keycloak.representations.idm.GroupRepresentation;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@RealKeycloak
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DisplayName("Given a realm that provisions its users into Claromentis through the outbox")
+class OutboxDeliveryIT {
+
+    private static final Duration DELIVERY = Duration.ofSeconds(60);
+
+    private static OutboxFixture outbox;
+
+    @BeforeAll
+    static void setUp(TestRealm realm) {
+        outbox = OutboxFixture.provisioning(realm);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (outbox != null) {
+            outbox.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("when an administrator creates a local user, then Claromentis gets the user once")
+    void createdUserReachesClaromentis() {
+        outbox.createUser("ada.lovelace");
+
+        await().atMost(DELIVERY).until(() -> outbox.inClaromentis("ada.lovelace").isPresent());
+        SandboxUser ada = outbox.inClaromentis("ada.lovelace").orElseThrow();
+        assertThat(ada.email()).isEqualTo("ada.lovelace@example.test");
+        assertThat(ada.active()).isTrue();
+        assertThat(outbox.requests("POST /users")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("when an administrator edits the user's first name, then the Claromentis user is updated, not created again")
+    void editedFirstNameReachesClaromentis(TestRealm realm) {
+        String id = realm.findUser("ada.lovelace").orElseThrow().getId();
+        long postsBefore = outbox.requests("POST /users");
+
+        outbox.updateUser(id, user -> user.setFirstName("Augusta"));
+
+        await().atMost(DELIVERY).until(() -> "Augusta".equals(outbox.inClaromentis("ada.lovelace").orElseThrow().firstname()));
+        assertThat(outbox.requests("POST /users")).isEqualTo(postsBefore);
+        assertThat(outbox.requests("PUT /users/{id}")).isGreaterThanOrEqualTo(1);
+        assertThat(outbox.sandbox.userCount()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("when the user exists in Claromentis already (same username), then it is updated: upsert by username")
+    void existingUsernameIsUpdated() {
+        outbox.sandbox.addUser(SandboxUser.builder("grace.hopper").firstname("G").surname("H")
+                .email("grace.hopper@example.test").externalId("HR-7").build());
+
+        outbox.createUser("grace.hopper");
+
+        await().atMost(DELIVERY).until(() -> "grace.hopper".equals(
+                outbox.inClaromentis("grace.hopper").orElseThrow().firstname()));
+        SandboxUser grace = outbox.inClaromentis("grace.hopper").orElseThrow();
+        assertThat(grace.surname()).isEqualTo("Test");
+        assertThat(grace.externalId()).as("HR's key survives a Keycloak user without one").isEqualTo("HR-7");
+        assertThat(outbox.sandbox.userCount()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("when an administrator disables the user, then the Claromentis user becomes inactive")
+    void disabledUserBecomesInactive(TestRealm realm) {
+        String id = realm.findUser("ada.lovelace").orElseThrow().getId();
+
+        outbox.updateUser(id, user -> user.setEnabled(false));
+
+        await().atMost(DELIVERY).until(() -> !outbox.inClaromentis("ada.lovelace").orElseThrow().active());
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("when an administrator adds the user to a group Claromentis also has, then the membership follows")
+    void groupMembershipFollows(TestRealm realm) {
+        long engineering = outbox.sandbox.addGroup("Engineering").id();
+        GroupRepresentation group = new GroupRepresentation();
+        group.setName("Engineering");
+        String groupId = realm.admin().post(realm.adminPath() + "/groups", group);
+        String userId = realm.findUser("grace.hopper").orElseThrow().getId();
+        long graceInClaromentis = outbox.inClaromentis("grace.hopper").orElseThrow().id();
+
+        realm.admin().put(realm.adminPath() + "/users/" + userId + "/groups/" + groupId, Map.of());
+
+        await().atMost(DELIVERY).until(() -> outbox.sandbox.groups().stream()
+                .filter(g -> g.id() == engineering).findFirst().orElseThrow().members().contains(graceInClaromentis));
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("when an administrator deletes the user, then the Claromentis user is deleted")
+    void deletedUserIsDeleted(TestRealm realm) {
+        String id = realm.findUser("ada.lovelace").orElseThrow().getId();
+
+        realm.admin().delete(realm.adminPath() + "/users/" + id);
+
+        await().atMost(DELIVERY).until(() -> outbox.inClaromentis("ada.lovelace").isEmpty());
+        assertThat(outbox.inClaromentis("grace.hopper")).isPresent();
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("then the outbox is empty and Keycloak's metrics count the deliveries")
+    void metricsCountDeliveries(KeycloakServer server) throws Exception {
+        outbox.awaitDrained(DELIVERY);
+        JsonNode summary = outbox.summary();
+        assertThat(summary.path("enabled").asBoolean()).isTrue();
+        assertThat(summary.path("dead").asLong()).isZero();
+
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(server.managementUrl() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("claromentis_outbox_delivered_total").contains("claromentis_outbox_queued_total");
+        assertThat(summary.path("node").path("delivered").asLong()).isGreaterThanOrEqualTo(5);
+    }
+}
