@@ -142,6 +142,21 @@ final class OutboxStore {
                 .executeUpdate() == 1;
     }
 
+    /**
+     * Makes a realm's changes that are waiting out a backoff due now; called when Claromentis answers again after
+     * failures, so an outage ends with prompt delivery instead of each change sleeping out its own backoff.
+     *
+     * @return how many changes were brought forward
+     */
+    int resume(String realmId, long now) {
+        return em.createQuery("update OutboxEntry e set e.nextAttemptAt = :now, e.version = e.version + 1"
+                        + " where e.realmId = :realm and e.status = :pending and e.attempts > 0 and e.nextAttemptAt > :now")
+                .setParameter("now", now)
+                .setParameter("realm", realmId)
+                .setParameter("pending", OutboxEntry.PENDING)
+                .executeUpdate();
+    }
+
     /** Rows per status for one realm. */
     Map<String, Long> counts(String realmId) {
         Map<String, Long> counts = new LinkedHashMap<>();

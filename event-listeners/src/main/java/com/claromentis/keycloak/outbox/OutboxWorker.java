@@ -135,6 +135,13 @@ final class OutboxWorker implements AutoCloseable {
             metrics.delivered();
             LOG.debugf("Delivered outbox change %d: %s", row.id(), delivered.what());
             warnIfLost(row, held);
+            if (row.attempts() > 0) {
+                int[] resumed = new int[1];
+                inTransaction(store -> (resumed[0] = store.resume(row.realmId(), now)) >= 0);
+                if (resumed[0] > 0) {
+                    LOG.infof("Claromentis answers again for realm %s: %d waiting changes resumed", row.realmId(), resumed[0]);
+                }
+            }
         } else if (outcome instanceof Skipped skipped) {
             boolean held = inTransaction(store -> store.complete(row));
             LOG.debugf("Outbox change %d (%s of '%s') needs no delivery: %s", row.id(), row.type(), row.username(),
