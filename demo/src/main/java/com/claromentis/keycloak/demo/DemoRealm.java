@@ -2,10 +2,9 @@ package com.claromentis.keycloak.demo;
 
 import com.claromentis.keycloak.testing.KeycloakAdminClient;
 import com.claromentis.keycloak.testing.LdapFederation;
+import com.claromentis.keycloak.testing.PeopleApiFederation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.keycloak.common.util.MultivaluedHashMap;
-import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 
 import java.util.LinkedHashMap;
@@ -55,9 +54,12 @@ public final class DemoRealm {
         admin.createRealm(realm);
         // Added first: saving it declares the Claromentis attributes in the realm's user profile, which the
         // directory's attribute mappers then fill.
-        String id = admin.post("/admin/realms/" + NAME + "/components", peopleApiComponent(admin, peopleApiUrl));
-        JsonNode peopleApi = admin.exchangeJson("POST", "/admin/realms/" + NAME + "/user-storage/" + id
-                + "/sync?action=triggerFullSync");
+        String id = PeopleApiFederation.basic(peopleApiUrl, PEOPLE_API_USER, PEOPLE_API_PASSWORD)
+                .named("Claromentis People API")
+                // LDAP owns the directory staff; this provider brings in the people HR created in Claromentis.
+                .with("priority", "10")
+                .add(admin, NAME);
+        JsonNode peopleApi = PeopleApiFederation.sync(admin, NAME, id, true);
 
         LdapFederation federation = LdapFederation.addInetOrgPerson(admin, NAME, ldapUrl, bindDn, bindPassword, PEOPLE_DN);
         DIRECTORY_ATTRIBUTES.forEach(federation::mapAttribute);
@@ -67,23 +69,5 @@ public final class DemoRealm {
         return result;
     }
 
-    private static ComponentRepresentation peopleApiComponent(KeycloakAdminClient admin, String url) {
-        ComponentRepresentation component = new ComponentRepresentation();
-        component.setName("Claromentis People API");
-        component.setProviderId("claromentis-people-api");
-        component.setProviderType("org.keycloak.storage.UserStorageProvider");
-        component.setParentId(admin.get("/admin/realms/" + NAME).path("id").asText());
-        MultivaluedHashMap<String, String> config = new MultivaluedHashMap<>();
-        config.putSingle("baseUrl", url);
-        config.putSingle("authType", "basic");
-        config.putSingle("apiUsername", PEOPLE_API_USER);
-        config.putSingle("apiPassword", PEOPLE_API_PASSWORD);
-        config.putSingle("enabled", "true");
-        config.putSingle("importEnabled", "true");
-        // LDAP owns the directory staff; this provider brings in the people HR created in Claromentis.
-        config.putSingle("priority", "10");
-        component.setConfig(config);
-        return component;
-    }
 
 }

@@ -82,15 +82,16 @@ public final class ClaromentisUserMapper {
     }
 
     private static ClaromentisUser onto(ClaromentisUser.Builder builder, UserModel user) {
+        // Blank means "no value" in Keycloak's forms; send it as absent so Claromentis clears the field.
         return builder
-                .firstName(user.getFirstName())
-                .surname(user.getLastName())
-                .email(user.getEmail())
-                .phone(user.getFirstAttribute(ClaromentisProfile.PHONE))
-                .jobTitle(user.getFirstAttribute(ClaromentisProfile.JOB_TITLE))
-                .officeLocation(user.getFirstAttribute(ClaromentisProfile.OFFICE))
-                .department(user.getFirstAttribute(ClaromentisProfile.DEPARTMENT))
-                .externalId(user.getFirstAttribute(ClaromentisProfile.EXTERNAL_ID))
+                .firstName(blankToNull(user.getFirstName()))
+                .surname(blankToNull(user.getLastName()))
+                .email(blankToNull(user.getEmail()))
+                .phone(blankToNull(user.getFirstAttribute(ClaromentisProfile.PHONE)))
+                .jobTitle(blankToNull(user.getFirstAttribute(ClaromentisProfile.JOB_TITLE)))
+                .officeLocation(blankToNull(user.getFirstAttribute(ClaromentisProfile.OFFICE)))
+                .department(blankToNull(user.getFirstAttribute(ClaromentisProfile.DEPARTMENT)))
+                .externalId(blankToNull(user.getFirstAttribute(ClaromentisProfile.EXTERNAL_ID)))
                 .active(user.isEnabled())
                 .build();
     }

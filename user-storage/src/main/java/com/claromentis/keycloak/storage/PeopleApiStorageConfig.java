@@ -146,7 +146,7 @@ public final class PeopleApiStorageConfig {
      */
     public void validate() {
         URI base = httpUrl(BASE_URL, "Claromentis URL");
-        String authType = model.get(AUTH_TYPE, AUTH_BASIC);
+        String authType = trimmed(AUTH_TYPE) == null ? AUTH_BASIC : trimmed(AUTH_TYPE);
         switch (authType) {
             case AUTH_BASIC -> {
                 require(USERNAME, "API username");
@@ -157,7 +157,7 @@ public final class PeopleApiStorageConfig {
                 require(CLIENT_ID, "Client id");
                 require(CLIENT_SECRET, "Client secret");
             }
-            default -> throw new ComponentValidationException("Authentication must be 'basic' or 'client-credentials', not '"
+            default -> throw invalid("Authentication must be 'basic' or 'client-credentials', not '"
                     + abbreviate(authType) + "'");
         }
         integer(CONNECT_TIMEOUT, 5000, 100, 120_000);
@@ -168,10 +168,10 @@ public final class PeopleApiStorageConfig {
         try {
             fieldMapping();
         } catch (IllegalArgumentException e) {
-            throw new ComponentValidationException("JSON field names: " + e.getMessage());
+            throw invalid("JSON field names: " + e.getMessage());
         }
         if (base.getPath() != null && base.getPath().contains("..")) {
-            throw new ComponentValidationException("Claromentis URL must not contain '..'");
+            throw invalid("Claromentis URL must not contain '..'");
         }
     }
 
@@ -216,20 +216,23 @@ public final class PeopleApiStorageConfig {
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
-            throw new ComponentValidationException(label + " is not a valid URL: " + abbreviate(value));
+            throw invalid(label + " is not a valid URL: " + abbreviate(withoutUserInfo(value)));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-            throw new ComponentValidationException(label + " must be an absolute https URL: " + abbreviate(value));
+            throw invalid(label + " must be an absolute https URL: " + abbreviate(withoutUserInfo(value)));
         }
         if (uri.getUserInfo() != null) {
-            throw new ComponentValidationException(label + " must not carry credentials; use the API username and password fields");
+            throw invalid(label + " must not carry credentials; use the API username and password fields");
+        }
+        if (uri.getPort() > 65_535) {
+            throw invalid(label + " has an invalid port");
         }
         if (uri.getQuery() != null || uri.getFragment() != null) {
-            throw new ComponentValidationException(label + " must not have a query or fragment");
+            throw invalid(label + " must not have a query or fragment");
         }
         if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-            throw new ComponentValidationException(label + " must use https (plain http is allowed only for a loopback address)");
+            throw invalid(label + " must use https (plain http is allowed only for a loopback address)");
         }
         return uri;
     }
@@ -253,7 +256,7 @@ public final class PeopleApiStorageConfig {
     private String require(String key, String label) {
         String value = trimmed(key);
         if (value == null) {
-            throw new ComponentValidationException(label + " is required");
+            throw invalid(label + " is required");
         }
         return value;
     }
@@ -263,15 +266,18 @@ public final class PeopleApiStorageConfig {
         if (value == null) {
             return fallback;
         }
+        long parsed;
         try {
-            int parsed = Integer.parseInt(value);
-            if (parsed < min || parsed > max) {
-                throw new ComponentValidationException(label(key) + " must be between " + min + " and " + max);
-            }
-            return parsed;
+            // Parsed as a long (and any longer run of digits as out of range) so "99999999999" reads as too large.
+            parsed = value.matches("[+-]?[0-9]{12,}") ? (value.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE)
+                    : Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new ComponentValidationException(label(key) + " must be a whole number, not '" + abbreviate(value) + "'");
+            throw invalid(label(key) + " must be a whole number, not '" + abbreviate(value) + "'");
         }
+        if (parsed < min || parsed > max) {
+            throw invalid(label(key) + " must be between " + min + " and " + max);
+        }
+        return (int) parsed;
     }
 
     private static String label(String key) {
@@ -285,6 +291,21 @@ public final class PeopleApiStorageConfig {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /**
+     * A refusal the admin console can show. Keycloak 26.7 runs a component validation message through
+     * {@link java.text.MessageFormat} (twice on creation, as observed), which drops apostrophes and fails with a 500
+     * on a stray '{' from a typed URL or a server's error text. Quoting cannot survive an unknown number of passes,
+     * so the characters MessageFormat interprets are replaced by look-alikes it does not.
+     */
+    static ComponentValidationException invalid(String text) {
+        return new ComponentValidationException(text.replace('\'', '\u2019').replace('{', '(').replace('}', ')'));
+    }
+
+    /** A URL for a message with any {@code user:password@} part masked: an administrator may have pasted one. */
+    private static String withoutUserInfo(String value) {
+        return value.replaceAll("(?s)^([^/]*//)[^/?#]*@", "$1***@");
     }
 
     private static String abbreviate(String value) {

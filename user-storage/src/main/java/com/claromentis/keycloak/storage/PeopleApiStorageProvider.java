@@ -200,8 +200,10 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
     }
 
     /**
-     * A People API failure during a user lookup: a sign-in sees a clear page; elsewhere (admin console, sync) the
-     * imported copy is used and the failure is logged.
+     * A People API failure during a user lookup: a sign-in that may not use the imported copy is stopped; elsewhere
+     * (admin console, sync) the imported copy is used and the failure is logged. For a user Keycloak never saw the
+     * exception reaches the login flow, which shows {@link #UNAVAILABLE_MESSAGE}; from {@link #validate} Keycloak 26.7
+     * catches it and hands the flow a disabled "storage unavailable" copy instead, so the user is refused either way.
      */
     private UserModel unavailable(PeopleApiException e, String what, UserModel fallback) {
         boolean signIn = session.getContext().getAuthenticationSession() != null;

@@ -12,6 +12,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.storage.CacheableStorageProviderModel;
 import org.keycloak.storage.UserStorageProviderFactory;
 import org.keycloak.storage.UserStorageProviderModel;
 import org.keycloak.storage.user.ImportSynchronization;
@@ -60,10 +61,11 @@ public final class PeopleApiStorageProviderFactory
             throws ComponentValidationException {
         UserStorageProviderModel storage = new UserStorageProviderModel(model);
         if (!storage.isImportEnabled()) {
-            throw new ComponentValidationException("'Import users' must stay on: People API users are always imported");
+            throw PeopleApiStorageConfig.invalid("'Import users' must stay on: People API users are always imported");
         }
         PeopleApiStorageConfig config = new PeopleApiStorageConfig(model);
         config.validate();
+        alignCachePolicy(model, storage, config);
         if (!storage.isEnabled()) {
             return;
         }
@@ -71,16 +73,23 @@ public final class PeopleApiStorageProviderFactory
         try (PeopleApiClient probe = newClient(session, config)) {
             probe.listUsers(UserQuery.all().withLimit(1));
         } catch (PeopleApiException e) {
-            throw new ComponentValidationException("Claromentis People API at " + config.baseUrl()
+            throw PeopleApiStorageConfig.invalid("Claromentis People API at " + config.baseUrl()
                     + " cannot be used: " + e.getMessage());
         } catch (IllegalStateException | IllegalArgumentException e) {
-            throw new ComponentValidationException("Claromentis People API settings cannot be used: " + e.getMessage());
+            throw PeopleApiStorageConfig.invalid("Claromentis People API settings cannot be used: " + e.getMessage());
         }
     }
 
     @Override
     public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
         ClaromentisProfile.declare(session);
+        // On creation Keycloak stores the component before validateConfiguration's changes reach it; store them now.
+        String before = model.get(CacheableStorageProviderModel.CACHE_POLICY) + "/" + model.get(CacheableStorageProviderModel.MAX_LIFESPAN);
+        alignCachePolicy(model, new UserStorageProviderModel(model), new PeopleApiStorageConfig(model));
+        String after = model.get(CacheableStorageProviderModel.CACHE_POLICY) + "/" + model.get(CacheableStorageProviderModel.MAX_LIFESPAN);
+        if (!before.equals(after)) {
+            realm.updateComponent(model);
+        }
     }
 
     @Override
@@ -139,15 +148,39 @@ public final class PeopleApiStorageProviderFactory
             return SynchronizationResult.ignored();
         }
         PeopleApiClient client = org.keycloak.models.utils.KeycloakModelUtils.runJobInTransactionWithResult(
-                sessionFactory, session -> client(session, model));
+                sessionFactory, session -> {
+                    // A sync runs outside any request: Keycloak's vault resolves ${vault.key} per realm, so the
+                    // realm must be in the context before the secrets are read.
+                    session.getContext().setRealm(session.realms().getRealm(realmId));
+                    return client(session, model);
+                });
         PeopleApiSync sync = new PeopleApiSync(sessionFactory, realmId, model, client, freshness);
         try {
             return since == null ? sync.full() : sync.changedSince(since.toInstant());
         } catch (PeopleApiException e) {
             LOG.errorf("Provider '%s': sync stopped, Claromentis could not be read: %s", model.getName(), e.getMessage());
-            SynchronizationResult failed = new SynchronizationResult();
-            failed.increaseFailed();
-            return failed;
+            return new FailedSync("Claromentis could not be read (" + e.getMessage() + "); no user was removed. "
+                    + "See the server log for more details");
+        }
+    }
+
+    /**
+     * Keycloak's user cache returns a cached imported user without asking the provider to validate it, which would
+     * make the freshness setting (and "refuse when unreachable") meaningless. So cached copies live exactly as long
+     * as the freshness, unless the administrator chose not to cache at all.
+     */
+    private static void alignCachePolicy(ComponentModel model, UserStorageProviderModel storage, PeopleApiStorageConfig config) {
+        if (storage.getCachePolicy() == CacheableStorageProviderModel.CachePolicy.NO_CACHE) {
+            return;
+        }
+        long lifespan = config.freshness().toMillis();
+        if (lifespan == 0) {
+            model.getConfig().putSingle(CacheableStorageProviderModel.CACHE_POLICY,
+                    CacheableStorageProviderModel.CachePolicy.NO_CACHE.name());
+        } else {
+            model.getConfig().putSingle(CacheableStorageProviderModel.CACHE_POLICY,
+                    CacheableStorageProviderModel.CachePolicy.MAX_LIFESPAN.name());
+            model.getConfig().putSingle(CacheableStorageProviderModel.MAX_LIFESPAN, Long.toString(lifespan));
         }
     }
 

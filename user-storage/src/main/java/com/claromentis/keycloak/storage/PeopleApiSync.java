@@ -5,6 +5,7 @@ import com.claromentis.keycloak.peopleapi.ClaromentisUser;
 import com.claromentis.keycloak.peopleapi.GroupOperations;
 import com.claromentis.keycloak.peopleapi.PeopleApiClient;
 import com.claromentis.keycloak.peopleapi.UserQuery;
+import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
 import jakarta.persistence.FlushModeType;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -17,12 +18,15 @@ import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.storage.UserStorageProviderModel;
 import org.keycloak.storage.user.SynchronizationResult;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,6 +36,7 @@ import java.util.Set;
 final class PeopleApiSync {
 
     static final int PAGE_SIZE = UserQuery.MAX_LIMIT;
+    static final Duration CHANGED_SYNC_OVERLAP = Duration.ofMinutes(5);
     /** Users imported per transaction: small enough that a failed batch costs little to redo one by one. */
     static final int TRANSACTION_SIZE = 100;
 
@@ -75,7 +80,7 @@ final class PeopleApiSync {
             importPage(page, result);
         }
         Set<String> present = new HashSet<>();
-        users.forEach(user -> present.add(user.username().toLowerCase(java.util.Locale.ROOT)));
+        users.forEach(user -> present.add(user.username().toLowerCase(Locale.ROOT)));
         removeMissing(present, result);
         LOG.infof("Provider '%s': full sync of %d Claromentis users: %s", model.getName(), users.size(), result.getStatus());
         return result;
@@ -85,7 +90,11 @@ final class PeopleApiSync {
     SynchronizationResult changedSince(Instant since) {
         SynchronizationResult result = new SynchronizationResult();
         List<ClaromentisUser> page = new ArrayList<>();
-        for (ClaromentisUser user : (Iterable<ClaromentisUser>) client.streamUsersModifiedSince(since)::iterator) {
+        // Keycloak records the end of the previous sync as its time, and Claromentis compares with its own clock:
+        // asking for a little more than that catches changes made during that sync and a skew between the clocks.
+        // Re-importing an unchanged user changes nothing.
+        Instant from = since.minus(CHANGED_SYNC_OVERLAP);
+        for (ClaromentisUser user : (Iterable<ClaromentisUser>) client.streamUsersModifiedSince(from)::iterator) {
             page.add(client.getUserWithDetails(user.id()).orElse(user));
             if (page.size() == TRANSACTION_SIZE) {
                 importPage(page, result);
@@ -168,21 +177,48 @@ final class PeopleApiSync {
     }
 
     private void removeMissing(Set<String> present, SynchronizationResult result) {
+        List<Imported> missing = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session ->
+                UserStoragePrivateUtil.userLocalStorage(session)
+                        .searchForUserStream(realmOf(session), Map.of(UserModel.INCLUDE_SERVICE_ACCOUNT, "false"))
+                        .filter(user -> model.getId().equals(user.getFederationLink()))
+                        .filter(user -> !present.contains(user.getUsername().toLowerCase(Locale.ROOT)))
+                        .map(user -> new Imported(user.getId(), user.getUsername(), ClaromentisUserMapper.claromentisId(user)))
+                        .toList());
+        if (missing.isEmpty()) {
+            return;
+        }
+        if (present.isEmpty()) {
+            // An empty answer is far likelier a misconfiguration (wrong field names, a filtered API user) than
+            // a company with no staff: never wipe every user on its word.
+            LOG.warnf("Provider '%s': Claromentis listed no users; keeping the %d imported users instead of removing them",
+                    model.getName(), missing.size());
+            return;
+        }
+        List<Imported> gone = new ArrayList<>();
+        for (Imported user : missing) {
+            // Offset paging can skip a user when others are created or deleted during the walk: removing a
+            // Keycloak user loses its credentials, so each absence is confirmed with a direct lookup first.
+            try {
+                if (confirmedGone(user)) {
+                    gone.add(user);
+                } else {
+                    LOG.infof("Provider '%s': '%s' was missed by the listing but still exists in Claromentis; kept",
+                            model.getName(), user.username());
+                }
+            } catch (PeopleApiException e) {
+                LOG.warnf("Provider '%s': could not confirm that '%s' was deleted in Claromentis (%s); kept",
+                        model.getName(), user.username(), e.getMessage());
+                result.increaseFailed();
+            }
+        }
         KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
             RealmModel realm = realmOf(session);
-            List<UserModel> missing = UserStoragePrivateUtil.userLocalStorage(session)
-                    .searchForUserStream(realm, Map.of(UserModel.INCLUDE_SERVICE_ACCOUNT, "false"))
-                    .filter(user -> model.getId().equals(user.getFederationLink()))
-                    .filter(user -> !present.contains(user.getUsername().toLowerCase(java.util.Locale.ROOT)))
-                    .toList();
-            if (present.isEmpty() && !missing.isEmpty()) {
-                // An empty answer is far likelier a misconfiguration (wrong field names, a filtered API user) than
-                // a company with no staff: never wipe every user on its word.
-                LOG.warnf("Provider '%s': Claromentis listed no users; keeping the %d imported users instead of removing them",
-                        model.getName(), missing.size());
-                return;
-            }
-            for (UserModel user : missing) {
+            var local = UserStoragePrivateUtil.userLocalStorage(session);
+            for (Imported entry : gone) {
+                UserModel user = local.getUserById(realm, entry.keycloakId());
+                if (user == null) {
+                    continue;
+                }
                 freshness.forget(model.getId(), user.getId());
                 if (config.deletedUsers() == PeopleApiStorageConfig.DeletedUsers.DISABLE) {
                     if (user.isEnabled()) {
@@ -190,11 +226,23 @@ final class PeopleApiSync {
                         result.increaseUpdated();
                     }
                 } else {
-                    UserStoragePrivateUtil.userLocalStorage(session).removeUser(realm, user);
+                    local.removeUser(realm, user);
                     result.increaseRemoved();
                 }
+                LOG.infof("Provider '%s': '%s' no longer exists in Claromentis; %s", model.getName(), entry.username(),
+                        config.deletedUsers() == PeopleApiStorageConfig.DeletedUsers.DISABLE ? "disabled" : "removed");
             }
         });
+    }
+
+    private boolean confirmedGone(Imported user) {
+        Optional<ClaromentisUser> found = user.claromentisId() != null
+                ? client.getUser(user.claromentisId())
+                : client.findUserByUsername(user.username());
+        return found.isEmpty() || !found.get().username().equalsIgnoreCase(user.username());
+    }
+
+    private record Imported(String keycloakId, String username, Long claromentisId) {
     }
 
     /**

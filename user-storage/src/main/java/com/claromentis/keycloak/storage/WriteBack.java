@@ -2,13 +2,18 @@ package com.claromentis.keycloak.storage;
 
 import com.claromentis.keycloak.peopleapi.ClaromentisUser;
 import com.claromentis.keycloak.peopleapi.PeopleApiClient;
+import com.claromentis.keycloak.peopleapi.error.ConflictException;
+import com.claromentis.keycloak.peopleapi.error.MalformedResponseException;
 import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import org.jboss.logging.Logger;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.ModelException;
 import org.keycloak.models.UserModel;
+import org.keycloak.services.ErrorResponse;
+import org.keycloak.services.ErrorResponseException;
+
+import jakarta.ws.rs.core.Response;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,7 +64,7 @@ final class WriteBack {
             client.get().deleteUser(id);
             LOG.infof("Deleted '%s' (id %d) in Claromentis", user.getUsername(), id);
         } catch (PeopleApiException e) {
-            throw new ModelException("Claromentis did not delete '" + user.getUsername() + "': " + e.getMessage(), e);
+            throw refused("delete", user, e);
         }
     }
 
@@ -92,19 +97,37 @@ final class WriteBack {
                 } else {
                     Long id = ClaromentisUserMapper.claromentisId(user);
                     if (id == null) {
-                        throw new ModelException("'" + user.getUsername() + "' has no Claromentis id; run a full sync first");
+                        throw ErrorResponse.error("'" + user.getUsername() + "' has no Claromentis id yet: run a full "
+                                + "sync of the Claromentis provider, then try again", Response.Status.CONFLICT);
                     }
-                    ClaromentisUser current = client.get().getUser(id).orElseThrow(() -> new ModelException("'"
-                            + user.getUsername() + "' no longer exists in Claromentis"));
+                    ClaromentisUser current = client.get().getUser(id).orElseThrow(() -> ErrorResponse.error("'"
+                            + user.getUsername() + "' no longer exists in Claromentis; the change was not saved",
+                            Response.Status.CONFLICT));
                     client.get().updateUser(id, ClaromentisUserMapper.merge(current, user));
                     LOG.infof("Updated '%s' in Claromentis (id %d)", user.getUsername(), id);
                 }
             } catch (PeopleApiException e) {
-                throw new ModelException("Claromentis did not accept the change to '" + user.getUsername() + "': "
-                        + e.getMessage(), e);
+                throw refused(entry.change == Change.CREATE ? "create" : "update", user, e);
             }
         }
         pending.clear();
+    }
+
+    /**
+     * The answer the administrator gets when Claromentis refuses or cannot be reached. An {@link ErrorResponseException}
+     * because Keycloak's admin API passes its text on as it is, where a {@code ModelException} would become a bare
+     * "Could not update user!"; thrown before anything is committed, so the Keycloak change is rolled back as well.
+     */
+    private static ErrorResponseException refused(String action, UserModel user, PeopleApiException e) {
+        LOG.warnf("Claromentis did not %s '%s': %s", action, user.getUsername(), e.getMessage());
+        Response.Status status = e instanceof ConflictException ? Response.Status.CONFLICT
+                : e.status() >= 400 && e.status() < 500 && !(e instanceof MalformedResponseException) ? Response.Status.BAD_REQUEST
+                : Response.Status.BAD_GATEWAY;
+        String reason = e instanceof MalformedResponseException ? "Claromentis sent an answer that cannot be read"
+                : e.status() == 0 || e.status() >= 500 ? "Claromentis is not reachable right now"
+                : e.apiError().map(text -> "Claromentis refused it: " + text).orElse("Claromentis refused it");
+        return ErrorResponse.error("'" + user.getUsername() + "' was not " + action + "d in Claromentis, so nothing was "
+                + "changed here. " + reason + ".", status);
     }
 
     private record Pending(UserModel user, Change change) {

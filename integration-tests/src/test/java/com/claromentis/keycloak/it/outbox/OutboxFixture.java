@@ -3,10 +3,9 @@ package com.claromentis.keycloak.it.outbox;
 import com.claromentis.keycloak.sandbox.SandboxConfig;
 import com.claromentis.keycloak.sandbox.SandboxServer;
 import com.claromentis.keycloak.sandbox.SandboxUser;
+import com.claromentis.keycloak.testing.PeopleApiFederation;
 import com.claromentis.keycloak.testing.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.keycloak.common.util.MultivaluedHashMap;
-import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
@@ -54,21 +53,10 @@ public final class OutboxFixture implements AutoCloseable {
 
     /** Adds the realm's People API component; {@code enabled=false} keeps it a connection only. */
     String addConnection(boolean enabled) {
-        ComponentRepresentation component = new ComponentRepresentation();
-        component.setName(enabled ? "claromentis-hr" : "claromentis");
-        component.setProviderId("claromentis-people-api");
-        component.setProviderType("org.keycloak.storage.UserStorageProvider");
-        component.setParentId(realm.representation().getId());
-        MultivaluedHashMap<String, String> config = new MultivaluedHashMap<>();
-        config.putSingle("baseUrl", sandbox.baseUrl());
-        config.putSingle("authType", "basic");
-        config.putSingle("apiUsername", API_USER);
-        config.putSingle("apiPassword", API_PASSWORD);
-        config.putSingle("enabled", Boolean.toString(enabled));
-        config.putSingle("importEnabled", "true");
-        config.putSingle("cachePolicy", "DEFAULT");
-        component.setConfig(config);
-        return realm.addComponent(component);
+        return PeopleApiFederation.basic(sandbox.baseUrl(), API_USER, API_PASSWORD)
+                .named(enabled ? "claromentis-hr" : "claromentis")
+                .with("enabled", Boolean.toString(enabled))
+                .add(realm.admin(), realm.name());
     }
 
     /** Switches the {@code claromentis-provisioning} event listener on or off for the realm. */

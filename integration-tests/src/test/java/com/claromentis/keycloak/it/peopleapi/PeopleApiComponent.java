@@ -2,13 +2,12 @@ package com.claromentis.keycloak.it.peopleapi;
 
 import com.claromentis.keycloak.sandbox.SandboxServer;
 import com.claromentis.keycloak.testing.KeycloakAdminClient;
+import com.claromentis.keycloak.testing.PeopleApiFederation;
 import com.claromentis.keycloak.testing.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.representations.idm.ComponentRepresentation;
 
 import java.net.http.HttpResponse;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The People API user storage provider as an administrator adds it in the admin console. */
@@ -17,17 +16,10 @@ final class PeopleApiComponent {
     static final String API_USER = "keycloak";
     static final String API_PASSWORD = "s3cret-api-password";
 
-    private final Map<String, String> config = new LinkedHashMap<>();
-    private String name = "claromentis";
+    private final PeopleApiFederation federation;
 
     private PeopleApiComponent(String baseUrl) {
-        config.put("baseUrl", baseUrl);
-        config.put("authType", "basic");
-        config.put("apiUsername", API_USER);
-        config.put("apiPassword", API_PASSWORD);
-        config.put("enabled", "true");
-        config.put("importEnabled", "true");
-        config.put("cachePolicy", "DEFAULT");
+        this.federation = PeopleApiFederation.basic(baseUrl, API_USER, API_PASSWORD);
     }
 
     static PeopleApiComponent against(SandboxServer sandbox) {
@@ -35,43 +27,43 @@ final class PeopleApiComponent {
     }
 
     PeopleApiComponent with(String key, String value) {
-        config.put(key, value);
+        federation.with(key, value);
         return this;
     }
 
     PeopleApiComponent named(String value) {
-        this.name = value;
+        federation.named(value);
         return this;
     }
 
     ComponentRepresentation representation(TestRealm realm) {
-        ComponentRepresentation component = new ComponentRepresentation();
-        component.setName(name);
-        component.setProviderId("claromentis-people-api");
-        component.setProviderType("org.keycloak.storage.UserStorageProvider");
-        component.setParentId(realm.representation().getId());
-        MultivaluedHashMap<String, String> values = new MultivaluedHashMap<>();
-        config.forEach(values::putSingle);
-        component.setConfig(values);
-        return component;
+        return federation.representation(realm.representation().getId());
     }
 
     /** Saves it and returns its id; fails the test when the admin console would show an error. */
     String add(TestRealm realm) {
-        return realm.addComponent(representation(realm));
+        return federation.add(realm.admin(), realm.name());
     }
 
     /** Saves it and returns the admin API's answer, for refusals. */
     HttpResponse<String> tryAdd(TestRealm realm) {
-        return realm.admin().exchange("POST", realm.adminPath() + "/components", representation(realm));
+        return federation.tryAdd(realm.admin(), realm.name());
     }
 
     static JsonNode fullSync(TestRealm realm, String componentId) {
-        return realm.admin().exchangeJson("POST", realm.adminPath() + "/user-storage/" + componentId + "/sync?action=triggerFullSync");
+        return PeopleApiFederation.sync(realm.admin(), realm.name(), componentId, true);
     }
 
     static JsonNode changedSync(TestRealm realm, String componentId) {
-        return realm.admin().exchangeJson("POST", realm.adminPath() + "/user-storage/" + componentId + "/sync?action=triggerChangedUsersSync");
+        return PeopleApiFederation.sync(realm.admin(), realm.name(), componentId, false);
+    }
+
+    /** Changes one setting of a saved component, as the admin console's Save does (the masked secrets stay). */
+    static void update(TestRealm realm, String componentId, String key, String value) {
+        ComponentRepresentation component = realm.admin().get(realm.adminPath() + "/components/" + componentId,
+                ComponentRepresentation.class);
+        component.getConfig().putSingle(key, value);
+        realm.admin().put(realm.adminPath() + "/components/" + componentId, component);
     }
 
     static void setPassword(KeycloakAdminClient admin, TestRealm realm, String userId, String password) {
