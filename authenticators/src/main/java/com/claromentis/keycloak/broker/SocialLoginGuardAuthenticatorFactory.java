@@ -2,11 +2,6 @@ package com.claromentis.keycloak.broker;
 
 import com.claromentis.keycloak.outbox.LoginKind;
 
-import org.keycloak.Config;
-import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
-import org.keycloak.models.AuthenticationExecutionModel;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -14,11 +9,10 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import java.util.List;
 
 /** Registers {@value #PROVIDER_ID} and makes sure every realm has the ready-made Claromentis first-login flow. */
-public final class SocialLoginGuardAuthenticatorFactory implements AuthenticatorFactory {
+public final class SocialLoginGuardAuthenticatorFactory extends ClaromentisAuthenticatorFactory {
 
     public static final String PROVIDER_ID = "claromentis-social-login-guard";
 
-    private static final SocialLoginGuardAuthenticator SINGLETON = new SocialLoginGuardAuthenticator();
     /** Which providers count as social or enterprise, whatever their type; shared by the Claromentis steps. */
     static final List<ProviderConfigProperty> LOGIN_KIND_PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(LoginKind.SOCIAL_ALIASES).label("Treat as social")
@@ -30,6 +24,10 @@ public final class SocialLoginGuardAuthenticatorFactory implements Authenticator
             .helpText("Aliases of identity providers that are the company's own, even if their type is a social one "
                     + "(e.g. Keycloak's 'microsoft' provider restricted to the company tenant).").add()
             .build();
+
+    public SocialLoginGuardAuthenticatorFactory() {
+        super(new SocialLoginGuardAuthenticator());
+    }
 
     @Override
     public String getId() {
@@ -47,46 +45,7 @@ public final class SocialLoginGuardAuthenticatorFactory implements Authenticator
     }
 
     @Override
-    public String getReferenceCategory() {
-        return "claromentis";
-    }
-
-    @Override
-    public boolean isConfigurable() {
-        return true;
-    }
-
-    @Override
-    public AuthenticationExecutionModel.Requirement[] getRequirementChoices() {
-        return new AuthenticationExecutionModel.Requirement[] {
-                AuthenticationExecutionModel.Requirement.REQUIRED, AuthenticationExecutionModel.Requirement.DISABLED};
-    }
-
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
-    public List<ProviderConfigProperty> getConfigProperties() {
-        return LOGIN_KIND_PROPERTIES;
-    }
-
-    @Override
-    public Authenticator create(KeycloakSession session) {
-        return SINGLETON;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
     public void postInit(KeycloakSessionFactory factory) {
         ClaromentisFirstLoginFlow.installOnEveryRealm(factory);
-    }
-
-    @Override
-    public void close() {
     }
 }
