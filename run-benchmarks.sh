@@ -1,12 +1,27 @@
 #!/usr/bin/env bash
-# The speed benchmarks (benchmarks/README.md): builds the bundle and the benchmark module, then runs the People API
-# sync benchmark on a real Keycloak with the bundle. Not part of `mvn verify`. Options pass through as -Dbench.*,
-# e.g. ./run-benchmarks.sh -Dbench.users=2000 -Dbench.stackSamples=10. Needs Java 17 and Maven.
+# The speed benchmarks (benchmarks/README.md): builds the bundle and the benchmark module, then runs the chosen
+# benchmark(s) on a real Keycloak with the bundle. Not part of `mvn verify`.
+#   ./run-benchmarks.sh [sync|provisioning|all] [-Dbench.*=...]      (default: all, one after the other)
+# Options pass through as -Dbench.*, e.g. ./run-benchmarks.sh sync -Dbench.users=2000 -Dbench.stackSamples=10.
+# Needs Java 17 and Maven.
 set -euo pipefail
 cd "$(dirname "$0")"
+which=all
+case "${1:-}" in
+  sync|provisioning|all) which=$1; shift ;;
+  -*|"") ;;
+  *) echo "usage: $0 [sync|provisioning|all] [-Dbench.*=...]" >&2; exit 2 ;;
+esac
 mvn -q -B package -DskipTests -pl benchmarks -am
-exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
-  -Dbench.properties=benchmarks/target/benchmark.properties \
-  -Dbench.work.dir=benchmarks/target/work \
-  -Dbench.results.dir=benchmarks/target \
-  "$@" com.claromentis.keycloak.benchmarks.PeopleApiSyncBenchmark
+run() {
+  java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+    -Dbench.properties=benchmarks/target/benchmark.properties \
+    -Dbench.work.dir=benchmarks/target/work \
+    -Dbench.results.dir=benchmarks/target \
+    "${@:2}" "com.claromentis.keycloak.benchmarks.$1"
+}
+case "$which" in
+  sync) run PeopleApiSyncBenchmark "$@" ;;
+  provisioning) run ProvisioningBenchmark "$@" ;;
+  all) run PeopleApiSyncBenchmark "$@" && run ProvisioningBenchmark "$@" ;;
+esac

@@ -3,10 +3,7 @@ package com.claromentis.keycloak.benchmarks;
 import com.claromentis.keycloak.peopleapi.ClaromentisGroup;
 import com.claromentis.keycloak.peopleapi.GroupOperations;
 import com.claromentis.keycloak.peopleapi.PeopleApiClient;
-import com.claromentis.keycloak.peopleapi.PeopleApiConfig;
 import com.claromentis.keycloak.peopleapi.UserQuery;
-import com.claromentis.keycloak.peopleapi.auth.BasicAuth;
-import com.claromentis.keycloak.peopleapi.auth.Secret;
 import com.claromentis.keycloak.sandbox.SandboxServer;
 
 import java.util.ArrayList;
@@ -39,10 +36,7 @@ final class RawPaging {
     }
 
     static Rates measure(SandboxServer sandbox, int expectedUsers, int runs) {
-        try (PeopleApiClient client = PeopleApiClient.create(PeopleApiConfig.builder()
-                .baseUrl(sandbox.baseUrl())
-                .auth(BasicAuth.of(SandboxDirectory.API_USER, Secret.of(SandboxDirectory.API_PASSWORD)))
-                .build())) {
+        try (PeopleApiClient client = SandboxDirectory.client(sandbox)) {
             long before = SandboxDirectory.totalRequests(sandbox);
             readUsers(client, expectedUsers);
             long userPagingCalls = SandboxDirectory.totalRequests(sandbox) - before;

@@ -1,13 +1,5 @@
 package com.claromentis.keycloak.benchmarks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The figures of one run, as a console table, markdown for the README and JSON for anything that compares runs. */
-final class Results {
+final class Results implements Report {
 
     /** One timed full sync with the sandbox calls it made. */
     record Sync(String label, FullSync.Outcome outcome, long peopleApiCalls) {
@@ -57,7 +49,8 @@ final class Results {
         return usersPerSecond(sync) / raw.userPagingMedian();
     }
 
-    String markdown() {
+    @Override
+    public String markdown() {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Run of %s on %d cores (load average %.1f at the start, %.1f at the end), Java %s, "
                         + "Keycloak %s (dev-file database). ", date, Runtime.getRuntime().availableProcessors(),
@@ -88,7 +81,8 @@ final class Results {
         return md.toString();
     }
 
-    Map<String, Object> json() {
+    @Override
+    public Map<String, Object> json() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("date", date.toString());
         json.put("cores", Runtime.getRuntime().availableProcessors());
@@ -126,17 +120,14 @@ final class Results {
         return json;
     }
 
-    void write(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("results.md"), "# People API benchmark results\n\n" + markdown());
-            Files.writeString(dir.resolve("results.json"), new ObjectMapper()
-                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json()) + "\n");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write the results as JSON", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the results under " + dir, e);
-        }
+    @Override
+    public String fileName() {
+        return "results";
+    }
+
+    @Override
+    public String title() {
+        return "People API benchmark results";
     }
 
     private static String trim(double value) {

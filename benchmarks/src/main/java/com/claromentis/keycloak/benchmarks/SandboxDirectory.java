@@ -1,16 +1,25 @@
 package com.claromentis.keycloak.benchmarks;
 
+import com.claromentis.keycloak.peopleapi.PeopleApiClient;
+import com.claromentis.keycloak.peopleapi.PeopleApiConfig;
+import com.claromentis.keycloak.peopleapi.auth.BasicAuth;
+import com.claromentis.keycloak.peopleapi.auth.Secret;
 import com.claromentis.keycloak.sandbox.SandboxConfig;
 import com.claromentis.keycloak.sandbox.SandboxGroup;
 import com.claromentis.keycloak.sandbox.SandboxServer;
+import com.claromentis.keycloak.testing.TestRealm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The "Claromentis" of the benchmark: the embedded People API sandbox with generated staff, a manager for
- * everyone but the top, and group and role memberships, so a sync does all the work it does for a real company.
+ * The "Claromentis" of the benchmarks: the embedded People API sandbox, either with generated staff (a manager for
+ * everyone but the top, group and role memberships, so a sync does all the work it does for a real company) or
+ * empty (for provisioning into it), plus the two ways of talking to it: the bundle's client and a realm's
+ * {@code claromentis-people-api} component.
  */
 final class SandboxDirectory {
 
@@ -22,13 +31,9 @@ final class SandboxDirectory {
     private SandboxDirectory() {
     }
 
+    /** A sandbox seeded as {@code settings} says. */
     static SandboxServer start(BenchmarkSettings settings) {
-        SandboxServer sandbox;
-        try {
-            sandbox = SandboxServer.start(SandboxConfig.builder().basicCredentials(API_USER, API_PASSWORD).build());
-        } catch (IOException e) {
-            throw new UncheckedIOException("The People API sandbox did not start", e);
-        }
+        SandboxServer sandbox = startEmpty();
         try {
             seed(sandbox, settings);
             return sandbox;
@@ -38,9 +43,48 @@ final class SandboxDirectory {
         }
     }
 
+    static SandboxServer startEmpty() {
+        try {
+            return SandboxServer.start(SandboxConfig.builder().basicCredentials(API_USER, API_PASSWORD).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException("The People API sandbox did not start", e);
+        }
+    }
+
+    /** The bundle's own People API client on the sandbox, as the baselines use it (default retry policy). */
+    static PeopleApiClient client(SandboxServer sandbox) {
+        return PeopleApiClient.create(PeopleApiConfig.builder()
+                .baseUrl(sandbox.baseUrl())
+                .auth(BasicAuth.of(API_USER, Secret.of(API_PASSWORD)))
+                .build());
+    }
+
     /** Every request the sandbox has answered so far; the benchmark reads differences of it. */
     static long totalRequests(SandboxServer sandbox) {
         return sandbox.requestCounts().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * The People API user storage as an administrator adds it (same settings as the integration tests); disabled,
+     * it is only the provisioning outbox's connection. A plain map rather than ComponentRepresentation, so the
+     * benchmark does not depend on Keycloak's representation classes for it.
+     */
+    static Map<String, Object> component(TestRealm realm, SandboxServer sandbox, String name, boolean enabled) {
+        Map<String, List<String>> config = new LinkedHashMap<>();
+        config.put("baseUrl", List.of(sandbox.baseUrl()));
+        config.put("authType", List.of("basic"));
+        config.put("apiUsername", List.of(API_USER));
+        config.put("apiPassword", List.of(API_PASSWORD));
+        config.put("enabled", List.of(Boolean.toString(enabled)));
+        config.put("importEnabled", List.of("true"));
+        config.put("cachePolicy", List.of("DEFAULT"));
+        Map<String, Object> component = new LinkedHashMap<>();
+        component.put("name", name);
+        component.put("providerId", "claromentis-people-api");
+        component.put("providerType", "org.keycloak.storage.UserStorageProvider");
+        component.put("parentId", realm.representation().getId());
+        component.put("config", config);
+        return component;
     }
 
     private static void seed(SandboxServer sandbox, BenchmarkSettings settings) {

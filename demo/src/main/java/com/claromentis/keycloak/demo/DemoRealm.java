@@ -51,6 +51,8 @@ public final class DemoRealm {
         realm.setEnabled(true);
         realm.setLoginTheme("claromentis");
         realm.setEventsEnabled(true);
+        // Staff who sign in through the directory are created in Claromentis (the sandbox) on their first sign-in.
+        realm.setEventsListeners(java.util.List.of("jboss-logging", "claromentis-provisioning"));
         admin.createRealm(realm);
         // Added first: saving it declares the Claromentis attributes in the realm's user profile, which the
         // directory's attribute mappers then fill.

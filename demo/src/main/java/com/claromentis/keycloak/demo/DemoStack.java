@@ -91,6 +91,8 @@ public final class DemoStack implements AutoCloseable {
         System.out.println("  Directory:         " + ldap.url() + "  (bind " + ldap.bindDn() + " / " + ldap.bindPassword() + ")");
         System.out.println("  People API:        " + sandbox.apiBaseUrl() + "  (Basic " + DemoRealm.PEOPLE_API_USER + " / "
                 + DemoRealm.PEOPLE_API_PASSWORD + "; fault injection at " + sandbox.baseUrl() + "/_sandbox/faults)");
+        System.out.println("  Provisioning:      sign in as a directory user and they appear in Claromentis: "
+                + sandbox.apiBaseUrl() + "users?username=" + DemoRealm.DEMO_USER);
         System.out.println("  Keycloak log:      " + keycloak.logFile());
         System.out.println("Press Ctrl-C to stop.");
     }

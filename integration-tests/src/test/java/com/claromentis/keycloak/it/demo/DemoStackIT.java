@@ -115,6 +115,10 @@ class DemoStackIT {
 
             assertThat(result.succeeded()).as(result.error()).isTrue();
             assertThat(result.idTokenClaims().path("preferred_username").asText()).isEqualTo(DemoRealm.DEMO_USER);
+            // Her first sign-in through the directory creates her in Claromentis.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> sandbox.findUserByUsername(DemoRealm.DEMO_USER).isPresent());
+            assertThat(sandbox.findUserByUsername(DemoRealm.DEMO_USER).orElseThrow().jobTitle()).isEqualTo("Engineering Manager");
         }
     }
 }

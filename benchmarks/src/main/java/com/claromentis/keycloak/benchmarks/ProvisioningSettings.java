@@ -1,0 +1,74 @@
+package com.claromentis.keycloak.benchmarks;
+
+import com.claromentis.keycloak.testing.KeycloakServerOptions;
+
+/**
+ * What one provisioning benchmark run measures, from {@code -Dbench.*} system properties. The defaults are the
+ * issue's benchmark: a backlog of 2,000 changes queued during an outage, 1,000 queued while Claromentis is up, and
+ * 200 first sign-ins per mode (off, on, on with Claromentis down).
+ *
+ * @param outboxOptions {@code key=value;...} outbox SPI options for the Keycloak under test (e.g. {@code batch-size=50}),
+ *                      empty for the product defaults the figures are meant to describe
+ */
+record ProvisioningSettings(
+        int changes,
+        int liveChanges,
+        int creators,
+        int baselineUsers,
+        int rawRuns,
+        int signIns,
+        int warmUpSignIns,
+        int signInBlock,
+        int drainTimeoutMinutes,
+        String outboxOptions) {
+
+    private static final String OUTBOX_OPTION_PREFIX = "spi-events-listener--claromentis-provisioning--";
+
+    ProvisioningSettings {
+        Knobs.require(changes, 1, 50_000, "bench.changes");
+        Knobs.require(liveChanges, 0, 50_000, "bench.liveChanges");
+        Knobs.require(creators, 1, 16, "bench.creators");
+        Knobs.require(baselineUsers, 10, 50_000, "bench.baselineUsers");
+        Knobs.require(rawRuns, 1, 21, "bench.rawRuns");
+        Knobs.require(signIns, 1, 5_000, "bench.signIns");
+        Knobs.require(warmUpSignIns, 0, 1_000, "bench.warmUpSignIns");
+        // Whole blocks only, so every mode gets exactly signIns timed sign-ins.
+        Knobs.require(signInBlock, 1, signIns, "bench.signInBlock");
+        if (signIns % signInBlock != 0) {
+            throw new IllegalArgumentException("bench.signIns (" + signIns + ") must be a multiple of bench.signInBlock ("
+                    + signInBlock + ")");
+        }
+        Knobs.require(drainTimeoutMinutes, 1, 240, "bench.drainTimeoutMinutes");
+    }
+
+    static ProvisioningSettings fromSystemProperties() {
+        return new ProvisioningSettings(
+                Integer.getInteger("bench.changes", 2_000),
+                Integer.getInteger("bench.liveChanges", 1_000),
+                Integer.getInteger("bench.creators", 4),
+                Integer.getInteger("bench.baselineUsers", 1_000),
+                Integer.getInteger("bench.rawRuns", 3),
+                Integer.getInteger("bench.signIns", 200),
+                Integer.getInteger("bench.warmUpSignIns", 10),
+                Integer.getInteger("bench.signInBlock", 25),
+                Integer.getInteger("bench.drainTimeoutMinutes", 20),
+                System.getProperty("bench.outboxOptions", ""));
+    }
+
+    /** The Keycloak under test: product defaults plus any {@link #outboxOptions}. */
+    KeycloakServerOptions serverOptions() {
+        KeycloakServerOptions.Builder builder = KeycloakServerOptions.builder();
+        for (String pair : outboxOptions.split(";")) {
+            String trimmed = pair.trim();
+            int eq = trimmed.indexOf('=');
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            if (eq <= 0) {
+                throw new IllegalArgumentException("bench.outboxOptions: '" + trimmed + "' is not key=value");
+            }
+            builder.option(OUTBOX_OPTION_PREFIX + trimmed.substring(0, eq).trim(), trimmed.substring(eq + 1).trim());
+        }
+        return builder.build();
+    }
+}
