@@ -41,6 +41,8 @@ final class OutboxWorker implements AutoCloseable {
     private final AtomicLong rounds = new AtomicLong();
     private final AtomicBoolean wakeUpPending = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
+    /** Realms whose waiting changes this round already brought forward: once per realm is enough. */
+    private final java.util.Set<String> resumedThisRound = new java.util.HashSet<>();
     private final ScheduledExecutorService executor;
     private volatile boolean closed;
 
@@ -90,6 +92,7 @@ final class OutboxWorker implements AutoCloseable {
 
     /** Delivers until no due row is left or a round claims less than a full batch. */
     void round() {
+        resumedThisRound.clear();
         try {
             List<Claimed> batch;
             do {
@@ -135,7 +138,7 @@ final class OutboxWorker implements AutoCloseable {
             metrics.delivered();
             LOG.debugf("Delivered outbox change %d: %s", row.id(), delivered.what());
             warnIfLost(row, held);
-            if (row.attempts() > 0) {
+            if (row.attempts() > 0 && resumedThisRound.add(row.realmId())) {
                 int[] resumed = new int[1];
                 inTransaction(store -> (resumed[0] = store.resume(row.realmId(), now)) >= 0);
                 if (resumed[0] > 0) {
