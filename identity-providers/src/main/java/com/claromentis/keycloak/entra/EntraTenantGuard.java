@@ -33,15 +33,34 @@ public final class EntraTenantGuard {
     private EntraTenantGuard() {
     }
 
+    /** Setting of the guard mapper and authenticator: let B2B guests of the realm's tenant in. */
+    public static final String ALLOW_GUESTS = "allowGuestUsers";
+
+    static final java.util.List<org.keycloak.provider.ProviderConfigProperty> PROPERTIES =
+            org.keycloak.provider.ProviderConfigurationBuilder.create()
+                    .property().name(ALLOW_GUESTS).label("Allow guest users")
+                    .type(org.keycloak.provider.ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
+                    .helpText("Off: only members of the realm's tenant get in; guests invited from other directories "
+                            + "(their token's idp differs from its issuer) are refused, as the entra-id provider does.")
+                    .add().build();
+
+    /** As {@link #check(IdentityProviderModel, Map, Supplier, Optional, boolean)}, guests refused. */
+    public static Optional<EntraRefusal> check(IdentityProviderModel idp, Map<String, Object> contextData,
+                                               Supplier<String> fallbackToken, Optional<String> realmTenant) {
+        return check(idp, contextData, fallbackToken, realmTenant, false);
+    }
+
     /**
      * @param idp           the provider the user signed in with
      * @param contextData   the brokered identity's context data
      * @param fallbackToken a raw token to inspect when the context holds none (e.g. the token-exchange subject_token)
      * @param realmTenant   the realm's Entra tenant, empty when none is configured
+     * @param guestsAllowed whether guests of that tenant (an {@code idp} claim other than {@code iss}) may pass
      * @return the refusal, or empty when the sign-in may proceed
      */
     public static Optional<EntraRefusal> check(IdentityProviderModel idp, Map<String, Object> contextData,
-                                               Supplier<String> fallbackToken, Optional<String> realmTenant) {
+                                               Supplier<String> fallbackToken, Optional<String> realmTenant,
+                                               boolean guestsAllowed) {
         Optional<Map<String, Object>> claims = claimsOf(contextData, fallbackToken);
         if (!isMicrosoft(idp, claims)) {
             return Optional.empty();
@@ -75,6 +94,10 @@ public final class EntraTenantGuard {
             String issuerTenant = firstPathSegment(issuer);
             if (issuerTenant == null || !issuerTenant.equals(tenant)) {
                 return Optional.of(EntraRefusal.ISSUER_MISMATCH);
+            }
+            Object home = claims.get().get("idp");
+            if (!guestsAllowed && home != null && !home.equals(issuer)) {
+                return Optional.of(EntraRefusal.GUEST_USER);
             }
         }
         return Optional.empty();

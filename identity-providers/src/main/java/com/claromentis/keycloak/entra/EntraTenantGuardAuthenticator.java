@@ -43,7 +43,9 @@ final class EntraTenantGuardAuthenticator implements Authenticator {
         }
         BrokeredIdentityContext brokered = serialized.deserialize(context.getSession(), authSession);
         Optional<EntraRefusal> refusal = EntraTenantGuard.check(brokered.getIdpConfig(), brokered.getContextData(),
-                () -> null, EntraRealmTenant.resolve(context.getSession(), context.getRealm()));
+                () -> null, EntraRealmTenant.resolve(context.getSession(), context.getRealm()),
+                context.getAuthenticatorConfig() != null && context.getAuthenticatorConfig().getConfig() != null
+                        && Boolean.parseBoolean(context.getAuthenticatorConfig().getConfig().get(EntraTenantGuard.ALLOW_GUESTS)));
         if (refusal.isEmpty()) {
             context.success();
             return;

@@ -37,7 +37,7 @@ public final class EntraTenantGuardAuthenticatorFactory implements Authenticator
 
     @Override
     public boolean isConfigurable() {
-        return false;
+        return true;
     }
 
     @Override
@@ -58,7 +58,7 @@ public final class EntraTenantGuardAuthenticatorFactory implements Authenticator
 
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
-        return List.of();
+        return EntraTenantGuard.PROPERTIES;
     }
 
     @Override

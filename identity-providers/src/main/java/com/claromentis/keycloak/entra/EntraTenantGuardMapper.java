@@ -60,7 +60,7 @@ public final class EntraTenantGuardMapper extends AbstractIdentityProviderMapper
 
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
-        return List.of();
+        return EntraTenantGuard.PROPERTIES;
     }
 
     @Override
@@ -72,7 +72,8 @@ public final class EntraTenantGuardMapper extends AbstractIdentityProviderMapper
     public void preprocessFederatedIdentity(KeycloakSession session, RealmModel realm, IdentityProviderMapperModel mapperModel,
                                             BrokeredIdentityContext context) {
         Optional<EntraRefusal> refusal = EntraTenantGuard.check(context.getIdpConfig(), context.getContextData(),
-                () -> subjectTokenOfRequest(session), EntraRealmTenant.resolve(session, realm));
+                () -> subjectTokenOfRequest(session), EntraRealmTenant.resolve(session, realm),
+                Boolean.parseBoolean(mapperModel.getConfig().get(EntraTenantGuard.ALLOW_GUESTS)));
         if (refusal.isEmpty()) {
             return;
         }

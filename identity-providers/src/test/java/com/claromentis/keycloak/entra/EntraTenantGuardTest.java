@@ -159,4 +159,23 @@ class EntraTenantGuardTest {
         assertThat(EntraTenantGuard.check(idp(EntraIdIdentityProviderFactory.PROVIDER_ID, Map.of()),
                 validatedIdToken(TENANT, v2Issuer(TENANT)), () -> null, REALM_TENANT)).isEmpty();
     }
+
+    @Test
+    void guestOfTheRealmTenantIsRefusedUnlessGuestsAreAllowed() {
+        IdentityProviderModel oidc = idp("oidc", Map.of("authorizationUrl", "https://login.microsoftonline.com/common/oauth2/v2.0/authorize"));
+        Map<String, Object> guest = validatedIdToken(TENANT, v2Issuer(TENANT));
+        ((JsonWebToken) guest.get(OIDCIdentityProvider.VALIDATED_ID_TOKEN)).setOtherClaims("idp", v2Issuer(OTHER_TENANT));
+
+        assertThat(EntraTenantGuard.check(oidc, guest, () -> null, REALM_TENANT)).contains(EntraRefusal.GUEST_USER);
+        assertThat(EntraTenantGuard.check(oidc, guest, () -> null, REALM_TENANT, true)).isEmpty();
+    }
+
+    @Test
+    void memberWhoseIdpEqualsTheIssuerIsNoGuest() {
+        IdentityProviderModel oidc = idp("oidc", Map.of("authorizationUrl", "https://login.microsoftonline.com/common/oauth2/v2.0/authorize"));
+        Map<String, Object> member = validatedIdToken(TENANT, v2Issuer(TENANT));
+        ((JsonWebToken) member.get(OIDCIdentityProvider.VALIDATED_ID_TOKEN)).setOtherClaims("idp", v2Issuer(TENANT));
+
+        assertThat(EntraTenantGuard.check(oidc, member, () -> null, REALM_TENANT)).isEmpty();
+    }
 }

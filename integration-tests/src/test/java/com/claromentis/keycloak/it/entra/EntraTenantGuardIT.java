@@ -128,6 +128,19 @@ class EntraTenantGuardIT {
             assertThat(EntraFixtures.visibleText(result.page())).contains(EntraFixtures.message("entraPersonalAccountRefused"));
             assertNoAccount(realm, pat, before);
         }
+
+        @Test
+        @DisplayName("then a guest invited into Contoso from another directory sees the guest page and gets no account")
+        void guestIsRefused(TestRealm realm) {
+            EntraUser guest = EntraFixtures.guestInContoso(simulator, "Gus");
+            int before = EntraFixtures.userCount(realm);
+
+            SignInResult result = signIn(realm, GUARDED, guest);
+
+            assertThat(result.succeeded()).isFalse();
+            assertThat(EntraFixtures.visibleText(result.page())).contains(EntraFixtures.message("entraGuestRefused"));
+            assertNoAccount(realm, guest, before);
+        }
     }
 
     @Nested
