@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.benchmarks;
 
+import com.claromentis.keycloak.testing.Artifacts;
 import com.claromentis.keycloak.testing.KeycloakServer;
 import com.claromentis.keycloak.testing.KeycloakServerOptions;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -7,14 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.function.Function;
 
 /**
@@ -27,13 +26,13 @@ final class BenchmarkRun implements AutoCloseable {
     private static final String NO_DELAY = "sun.net.httpserver.nodelay";
     private static final int MAX_CAUSES = 5;
 
-    private final Properties artifacts;
+    private final Artifacts artifacts;
     private final Path workDir;
     private final Path resultsDir;
     private final int stackSamples;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
 
-    private BenchmarkRun(Properties artifacts, Path workDir, Path resultsDir, int stackSamples) {
+    private BenchmarkRun(Artifacts artifacts, Path workDir, Path resultsDir, int stackSamples) {
         this.artifacts = artifacts;
         this.workDir = workDir;
         this.resultsDir = resultsDir;
@@ -51,7 +50,8 @@ final class BenchmarkRun implements AutoCloseable {
         BenchmarkRun run;
         try {
             run = new BenchmarkRun(
-                    load(Path.of(System.getProperty("bench.properties", "benchmarks/target/benchmark.properties"))),
+                    Artifacts.load(Path.of(System.getProperty("bench.properties", "benchmarks/target/benchmark.properties")),
+                            "mvn -q package -DskipTests -pl benchmarks -am` (or run `./run-benchmarks.sh"),
                     Path.of(System.getProperty("bench.work.dir", "benchmarks/target/work")),
                     Path.of(System.getProperty("bench.results.dir", "benchmarks/target")),
                     Knobs.integer("bench.stackSamples", 0, 0, 200));
@@ -79,15 +79,15 @@ final class BenchmarkRun implements AutoCloseable {
     }
 
     String keycloakVersion() {
-        return artifacts.getProperty("keycloak.version");
+        return artifacts.keycloakVersion();
     }
 
     /** Starts Keycloak with the bundle the way the integration tests do, and stops it when the run ends. */
     KeycloakServer startKeycloak(KeycloakServerOptions options) {
         step("Starting Keycloak %s with the bundle (about 30 s)", keycloakVersion());
         KeycloakServer keycloak = KeycloakServer.start(
-                Path.of(artifacts.getProperty("keycloak.dist.zip")),
-                Path.of(artifacts.getProperty("bundle.jar")),
+                artifacts.distributionZip(),
+                artifacts.bundleJar(),
                 workDir.resolve("keycloak"),
                 0,
                 options);
@@ -150,17 +150,4 @@ final class BenchmarkRun implements AutoCloseable {
         }
     }
 
-    private static Properties load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException(file + " is missing: build first with "
-                    + "`mvn -q package -DskipTests -pl benchmarks -am` (or run ./run-benchmarks.sh)");
-        }
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return properties;
-    }
 }

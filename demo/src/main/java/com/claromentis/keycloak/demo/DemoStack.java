@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.demo;
 
+import com.claromentis.keycloak.testing.Artifacts;
 import com.claromentis.keycloak.testing.EmbeddedLdap;
 import com.claromentis.keycloak.testing.KeycloakServer;
 import com.claromentis.keycloak.testing.KeycloakServerOptions;
@@ -11,11 +12,9 @@ import org.keycloak.util.JsonSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -58,17 +57,17 @@ public final class DemoStack implements AutoCloseable {
     }
 
     public void start(Path propertiesFile, Path workDir) {
-        Properties artifacts = load(propertiesFile);
+        Artifacts artifacts = Artifacts.load(propertiesFile, "mvn -q package -DskipTests -pl demo -am");
         System.out.println("Starting the demo directory on ldap://127.0.0.1:" + LDAP_PORT + " ...");
         ldap = EmbeddedLdap.builder(DemoRealm.BASE_DN).ldif("demo-org.ldif").port(LDAP_PORT).start();
         running.push(ldap);
         System.out.println("Starting the People API sandbox on http://127.0.0.1:" + PEOPLE_API_PORT + " ...");
         sandbox = startSandbox(PEOPLE_API_PORT);
         running.push(sandbox);
-        System.out.println("Starting Keycloak " + artifacts.getProperty("keycloak.version") + " with the bundle (about 30 s) ...");
+        System.out.println("Starting Keycloak " + artifacts.keycloakVersion() + " with the bundle (about 30 s) ...");
         keycloak = KeycloakServer.start(
-                Path.of(artifacts.getProperty("keycloak.dist.zip")),
-                Path.of(artifacts.getProperty("bundle.jar")),
+                artifacts.distributionZip(),
+                artifacts.bundleJar(),
                 workDir.resolve("keycloak"),
                 KEYCLOAK_PORT,
                 KeycloakServerOptions.builder().option("hostname", "http://localhost:" + KEYCLOAK_PORT).build());
@@ -120,18 +119,6 @@ public final class DemoStack implements AutoCloseable {
         }
     }
 
-    private static Properties load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException(file + " is missing: build first with `mvn -q package -DskipTests -pl demo -am`");
-        }
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return properties;
-    }
 
     private static String property(String name, String fallback) {
         return System.getProperty(name, fallback);
