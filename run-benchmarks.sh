@@ -12,9 +12,9 @@ case "${1:-}" in
   -*|"") ;;
   *) echo "usage: $0 [sync|provisioning|all] [-Dbench.*=...]" >&2; exit 2 ;;
 esac
-mvn -q -B package -DskipTests -pl benchmarks -am
+mvn -q -B -Dstyle.color=never package -DskipTests -pl benchmarks -am
 run() {
-  java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+  java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
     -Dbench.properties=benchmarks/target/benchmark.properties \
     -Dbench.work.dir=benchmarks/target/work \
     -Dbench.results.dir=benchmarks/target \
