@@ -77,6 +77,15 @@ final class OutboxStore {
      *
      * @return false when the claim was lost (the lease ran out and another node took the row over)
      */
+    /** Removes delivered rows still claimed by the claims that delivered them; returns how many were removed. */
+    int completeAll(List<Claimed> rows) {
+        int removed = 0;
+        for (Claimed row : rows) {
+            removed += complete(row) ? 1 : 0;
+        }
+        return removed;
+    }
+
     boolean complete(Claimed row) {
         return em.createQuery("delete from OutboxEntry e where e.id = :id and e.claimedBy = :token")
                 .setParameter("id", row.id())

@@ -97,11 +97,16 @@ final class OutboxWorker implements AutoCloseable {
             List<Claimed> batch;
             do {
                 batch = claim();
-                for (Claimed row : batch) {
-                    if (closed) {
-                        return;
+                List<Claimed> done = new java.util.ArrayList<>();
+                try {
+                    for (Claimed row : batch) {
+                        if (closed) {
+                            return;
+                        }
+                        process(row, done);
                     }
-                    process(row);
+                } finally {
+                    completeAll(done);
                 }
             } while (batch.size() == settings.batchSize() && !closed);
         } catch (RuntimeException e) {
@@ -118,7 +123,24 @@ final class OutboxWorker implements AutoCloseable {
                 session -> store(session).claim(token, now, until, settings.batchSize()));
     }
 
-    private void process(Claimed row) {
+    /**
+     * Removes a batch's delivered rows in one transaction rather than one each: a crash before this commits only
+     * means those changes are delivered again, which delivery makes harmless (it looks the user up first).
+     */
+    private void completeAll(List<Claimed> done) {
+        if (done.isEmpty()) {
+            return;
+        }
+        int[] removed = new int[1];
+        inTransaction(store -> (removed[0] = store.completeAll(done)) >= 0);
+        if (removed[0] < done.size()) {
+            // The lease ran out mid-batch and another node took some rows; it may deliver them again, harmlessly.
+            LOG.warnf("%d of %d delivered outbox changes were taken over by another node before they were recorded; "
+                    + "consider a longer %s", done.size() - removed[0], done.size(), OutboxSettings.CLAIM_LEASE);
+        }
+    }
+
+    private void process(Claimed row, List<Claimed> done) {
         Outcome outcome;
         try {
             outcome = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
@@ -128,16 +150,15 @@ final class OutboxWorker implements AutoCloseable {
             LOG.warnf(e, "Outbox change %d could not be delivered", row.id());
             outcome = new Failed(e.getClass().getSimpleName() + ": " + e.getMessage(), false);
         }
-        record(row, outcome);
+        record(row, outcome, done);
     }
 
-    private void record(Claimed row, Outcome outcome) {
+    private void record(Claimed row, Outcome outcome, List<Claimed> done) {
         long now = Time.currentTimeMillis();
         if (outcome instanceof Delivered delivered) {
-            boolean held = inTransaction(store -> store.complete(row));
+            done.add(row);
             metrics.delivered();
             LOG.debugf("Delivered outbox change %d: %s", row.id(), delivered.what());
-            warnIfLost(row, held);
             if (row.attempts() > 0 && resumedThisRound.add(row.realmId())) {
                 int[] resumed = new int[1];
                 inTransaction(store -> (resumed[0] = store.resume(row.realmId(), now)) >= 0);
@@ -146,10 +167,9 @@ final class OutboxWorker implements AutoCloseable {
                 }
             }
         } else if (outcome instanceof Skipped skipped) {
-            boolean held = inTransaction(store -> store.complete(row));
+            done.add(row);
             LOG.debugf("Outbox change %d (%s of '%s') needs no delivery: %s", row.id(), row.type(), row.username(),
                     skipped.why());
-            warnIfLost(row, held);
         } else if (outcome instanceof Failed failed) {
             int attempts = row.attempts() + 1;
             RetrySchedule.Decision decision = schedule.afterFailure(attempts, row.queuedAt(), now, failed.permanent());
