@@ -18,8 +18,6 @@ import java.util.List;
 
 import static com.claromentis.keycloak.it.entra.EntraFixtures.CONTOSO;
 import static com.claromentis.keycloak.it.entra.EntraFixtures.CONTOSO_DOMAIN;
-import static com.claromentis.keycloak.it.entra.EntraFixtures.FABRIKAM;
-import static com.claromentis.keycloak.it.entra.EntraFixtures.FABRIKAM_DOMAIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @RealKeycloak
@@ -126,15 +124,27 @@ class EntraIdSignInIT {
      */
     abstract class RefusedSignIn {
 
-        abstract EntraUser user();
+        private final HostileCase hostile;
 
-        Tamper tamper() {
-            return Tamper.NONE;
+        RefusedSignIn(HostileCase hostile) {
+            this.hostile = hostile;
         }
 
-        abstract String messageKey();
+        EntraUser user() {
+            return hostile.user(simulator);
+        }
 
-        abstract String reason();
+        Tamper tamper() {
+            return hostile.tamper();
+        }
+
+        String messageKey() {
+            return hostile.messageKey();
+        }
+
+        String reason() {
+            return hostile.reason();
+        }
 
         private SignInResult attempt(TestRealm realm, EntraUser user) {
             simulator.nextSignIn(user, tamper());
@@ -179,111 +189,48 @@ class EntraIdSignInIT {
     @Nested
     @DisplayName("when a user of another organisation (Fabrikam) comes back with a Fabrikam token")
     class OtherTenant extends RefusedSignIn {
-        EntraUser user() {
-            return EntraFixtures.member(FABRIKAM, FABRIKAM_DOMAIN, "Mallory");
-        }
-
-        String messageKey() {
-            return "entraTenantMismatch";
-        }
-
-        String reason() {
-            return "tenant_mismatch";
+        OtherTenant() {
+            super(HostileCase.OTHER_TENANT);
         }
     }
 
     @Nested
     @DisplayName("when someone signs in with a personal Microsoft account")
     class PersonalAccount extends RefusedSignIn {
-        EntraUser user() {
-            return EntraFixtures.personalAccount("Pat");
-        }
-
-        String messageKey() {
-            return "entraPersonalAccountRefused";
-        }
-
-        String reason() {
-            return "personal_account";
+        PersonalAccount() {
+            super(HostileCase.PERSONAL_ACCOUNT);
         }
     }
 
     @Nested
     @DisplayName("when a B2B guest of Contoso signs in and guests are not allowed")
     class Guest extends RefusedSignIn {
-        EntraUser user() {
-            return EntraFixtures.guestInContoso(simulator, "Gus");
-        }
-
-        String messageKey() {
-            return "entraGuestRefused";
-        }
-
-        String reason() {
-            return "guest_user";
+        Guest() {
+            super(HostileCase.GUEST);
         }
     }
 
     @Nested
     @DisplayName("when a Contoso ID token was issued for another application")
     class WrongAudience extends RefusedSignIn {
-        EntraUser user() {
-            return EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Aud");
-        }
-
-        @Override
-        Tamper tamper() {
-            return Tamper.WRONG_AUDIENCE;
-        }
-
-        String messageKey() {
-            return "entraInvalidToken";
-        }
-
-        String reason() {
-            return "wrong_audience";
+        WrongAudience() {
+            super(HostileCase.WRONG_AUDIENCE);
         }
     }
 
     @Nested
     @DisplayName("when the ID token is signed with a key Contoso never published")
     class ForeignKey extends RefusedSignIn {
-        EntraUser user() {
-            return EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Forger");
-        }
-
-        @Override
-        Tamper tamper() {
-            return Tamper.FOREIGN_KEY;
-        }
-
-        String messageKey() {
-            return "entraInvalidToken";
-        }
-
-        String reason() {
-            return "bad_signature";
+        ForeignKey() {
+            super(HostileCase.FOREIGN_KEY);
         }
     }
 
     @Nested
     @DisplayName("when the ID token expired an hour ago")
     class Expired extends RefusedSignIn {
-        EntraUser user() {
-            return EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Late");
-        }
-
-        @Override
-        Tamper tamper() {
-            return Tamper.EXPIRED;
-        }
-
-        String messageKey() {
-            return "entraTokenExpired";
-        }
-
-        String reason() {
-            return "expired";
+        Expired() {
+            super(HostileCase.EXPIRED);
         }
 
         @Test

@@ -269,17 +269,28 @@ class EntraTokenExchangeIT {
      */
     abstract class RefusedExchange {
 
-        abstract EntraUser user();
+        /** Null for a case of this path only, which overrides the user and the reason. */
+        private final HostileCase hostile;
+
+        RefusedExchange(HostileCase hostile) {
+            this.hostile = hostile;
+        }
+
+        EntraUser user() {
+            return hostile.user(simulator);
+        }
 
         Tamper tamper() {
-            return Tamper.NONE;
+            return hostile == null ? Tamper.NONE : hostile.tamper();
         }
 
         String tokenType() {
             return ID_TOKEN_TYPE;
         }
 
-        abstract String reason();
+        String reason() {
+            return hostile.reason();
+        }
 
         private HttpResponse<String> attempt(TestRealm realm, EntraUser user) {
             return exchange(realm, ENTRA, simulator.idToken(user, EntraFixtures.CLIENT_ID, tamper()), tokenType());
@@ -324,93 +335,59 @@ class EntraTokenExchangeIT {
     @Nested
     @DisplayName("when a Fabrikam user's token is exchanged through the Contoso provider (CVE-2026-18215)")
     class OtherTenant extends RefusedExchange {
-        EntraUser user() {
-            return EntraFixtures.member(FABRIKAM, FABRIKAM_DOMAIN, "Mallory");
-        }
-
-        String reason() {
-            return "tenant_mismatch";
+        OtherTenant() {
+            super(HostileCase.OTHER_TENANT);
         }
     }
 
     @Nested
     @DisplayName("when a personal Microsoft account's token is exchanged")
     class PersonalAccount extends RefusedExchange {
-        EntraUser user() {
-            return EntraFixtures.personalAccount("Pat");
-        }
-
-        String reason() {
-            return "personal_account";
+        PersonalAccount() {
+            super(HostileCase.PERSONAL_ACCOUNT);
         }
     }
 
     @Nested
     @DisplayName("when a B2B guest's token is exchanged and guests are not allowed")
     class Guest extends RefusedExchange {
-        EntraUser user() {
-            return EntraFixtures.guestInContoso(simulator, "Gus");
-        }
-
-        String reason() {
-            return "guest_user";
+        Guest() {
+            super(HostileCase.GUEST);
         }
     }
 
     @Nested
     @DisplayName("when a Contoso token issued for another application is exchanged")
     class WrongAudience extends RefusedExchange {
-        EntraUser user() {
-            return EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Aud");
-        }
-
-        @Override
-        Tamper tamper() {
-            return Tamper.WRONG_AUDIENCE;
-        }
-
-        String reason() {
-            return "wrong_audience";
+        WrongAudience() {
+            super(HostileCase.WRONG_AUDIENCE);
         }
     }
 
     @Nested
     @DisplayName("when a token signed with a key Contoso never published is exchanged")
     class ForeignKey extends RefusedExchange {
-        EntraUser user() {
-            return EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Forger");
-        }
-
-        @Override
-        Tamper tamper() {
-            return Tamper.FOREIGN_KEY;
-        }
-
-        String reason() {
-            return "bad_signature";
+        ForeignKey() {
+            super(HostileCase.FOREIGN_KEY);
         }
     }
 
     @Nested
     @DisplayName("when an expired Contoso token is exchanged")
     class Expired extends RefusedExchange {
-        EntraUser user() {
-            return EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Late");
-        }
-
-        @Override
-        Tamper tamper() {
-            return Tamper.EXPIRED;
-        }
-
-        String reason() {
-            return "expired";
+        Expired() {
+            super(HostileCase.EXPIRED);
         }
     }
 
     @Nested
     @DisplayName("when a Contoso token is presented as an opaque access token (tenant unverifiable)")
     class AccessTokenType extends RefusedExchange {
+        AccessTokenType() {
+            super(null);
+        }
+
+        @Override
         EntraUser user() {
             return EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Opaque");
         }
@@ -420,6 +397,7 @@ class EntraTokenExchangeIT {
             return ACCESS_TOKEN_TYPE;
         }
 
+        @Override
         String reason() {
             return "unsupported_token_type";
         }

@@ -1,0 +1,51 @@
+package com.claromentis.keycloak.it.entra;
+
+import com.claromentis.keycloak.it.entra.EntraSimulator.Tamper;
+
+import java.util.function.Function;
+
+import static com.claromentis.keycloak.it.entra.EntraFixtures.CONTOSO;
+import static com.claromentis.keycloak.it.entra.EntraFixtures.CONTOSO_DOMAIN;
+import static com.claromentis.keycloak.it.entra.EntraFixtures.FABRIKAM;
+import static com.claromentis.keycloak.it.entra.EntraFixtures.FABRIKAM_DOMAIN;
+
+/**
+ * The sign-ins a realm bound to Contoso must refuse, whatever the path (browser sign-in or token exchange): who
+ * signs in, how the simulator spoils the token, the page's message key and the reason code of the event.
+ */
+enum HostileCase {
+    OTHER_TENANT(s -> EntraFixtures.member(FABRIKAM, FABRIKAM_DOMAIN, "Mallory"), Tamper.NONE, "entraTenantMismatch", "tenant_mismatch"),
+    PERSONAL_ACCOUNT(s -> EntraFixtures.personalAccount("Pat"), Tamper.NONE, "entraPersonalAccountRefused", "personal_account"),
+    GUEST(s -> EntraFixtures.guestInContoso(s, "Gus"), Tamper.NONE, "entraGuestRefused", "guest_user"),
+    WRONG_AUDIENCE(s -> EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Aud"), Tamper.WRONG_AUDIENCE, "entraInvalidToken", "wrong_audience"),
+    FOREIGN_KEY(s -> EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Forger"), Tamper.FOREIGN_KEY, "entraInvalidToken", "bad_signature"),
+    EXPIRED(s -> EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Late"), Tamper.EXPIRED, "entraTokenExpired", "expired");
+
+    private final Function<EntraSimulator, EntraUser> user;
+    private final Tamper tamper;
+    private final String messageKey;
+    private final String reason;
+
+    HostileCase(Function<EntraSimulator, EntraUser> user, Tamper tamper, String messageKey, String reason) {
+        this.user = user;
+        this.tamper = tamper;
+        this.messageKey = messageKey;
+        this.reason = reason;
+    }
+
+    EntraUser user(EntraSimulator simulator) {
+        return user.apply(simulator);
+    }
+
+    Tamper tamper() {
+        return tamper;
+    }
+
+    String messageKey() {
+        return messageKey;
+    }
+
+    String reason() {
+        return reason;
+    }
+}
