@@ -1,0 +1,62 @@
+package com.claromentis.keycloak.outbox;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.keycloak.models.UserModel;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+@DisplayName("The fingerprint of what Claromentis holds about a user")
+class SignInProvisioningTest {
+
+    @Test
+    @DisplayName("is the same for the same fields, so an unchanged sign-in queues nothing")
+    void stableForTheSameFields() {
+        assertThat(SignInProvisioning.fingerprint(user("Ada", "Lovelace", Map.of("jobTitle", "Analyst"))))
+                .isEqualTo(SignInProvisioning.fingerprint(user("Ada", "Lovelace", Map.of("jobTitle", "Analyst"))));
+    }
+
+    @Test
+    @DisplayName("changes when any Claromentis field changes")
+    void changesWithEachField() {
+        String base = SignInProvisioning.fingerprint(user("Ada", "Lovelace", Map.of()));
+
+        assertThat(SignInProvisioning.fingerprint(user("Ada", "King", Map.of()))).isNotEqualTo(base);
+        for (String attribute : new String[] {"jobTitle", "office", "department", "phone", "manager"}) {
+            assertThat(SignInProvisioning.fingerprint(user("Ada", "Lovelace", Map.of(attribute, "x"))))
+                    .as(attribute).isNotEqualTo(base);
+        }
+    }
+
+    @Test
+    @DisplayName("tells apart values that only move between neighbouring fields")
+    void fieldBoundariesCount() {
+        assertThat(SignInProvisioning.fingerprint(user("Ann", "aLee", Map.of())))
+                .isNotEqualTo(SignInProvisioning.fingerprint(user("Anna", "Lee", Map.of())));
+    }
+
+    @Test
+    @DisplayName("ignores attributes Claromentis does not hold")
+    void ignoresOtherAttributes() {
+        assertThat(SignInProvisioning.fingerprint(user("Ada", "Lovelace", Map.of("locale", "fr"))))
+                .isEqualTo(SignInProvisioning.fingerprint(user("Ada", "Lovelace", Map.of())));
+    }
+
+    private static UserModel user(String first, String last, Map<String, String> attributes) {
+        Map<String, String> values = new HashMap<>(attributes);
+        UserModel user = mock(UserModel.class);
+        when(user.getUsername()).thenReturn("ada");
+        when(user.getFirstName()).thenReturn(first);
+        when(user.getLastName()).thenReturn(last);
+        when(user.getEmail()).thenReturn("ada@example.test");
+        when(user.isEnabled()).thenReturn(true);
+        when(user.getFirstAttribute(org.mockito.ArgumentMatchers.anyString()))
+                .thenAnswer(call -> values.get(call.<String>getArgument(0)));
+        return user;
+    }
+}
