@@ -4,6 +4,7 @@ import com.claromentis.keycloak.profile.ClaromentisProfile;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.cache.UserCache;
 import org.keycloak.storage.UserStoragePrivateUtil;
 
 import java.nio.charset.StandardCharsets;
@@ -32,14 +33,15 @@ public final class SignInProvisioning {
         if (!ProvisioningOutbox.enabledFor(realm)) {
             return false;
         }
-        // The federated view of the user may be read-only (LDAP); the fingerprint lives on the local copy.
-        UserModel local = UserStoragePrivateUtil.userLocalStorage(session).getUserById(realm, user.getId());
-        if (local == null) {
+        // Compared on the (cached) user first: an unchanged sign-in, the common case, touches no database.
+        String now = fingerprint(user);
+        String before = user.getFirstAttribute(FINGERPRINT);
+        if (now.equals(before)) {
             return false;
         }
-        String now = fingerprint(user);
-        String before = local.getFirstAttribute(FINGERPRINT);
-        if (now.equals(before)) {
+        // The federated view of the user may be read-only (LDAP); the fingerprint is written on the local copy.
+        UserModel local = UserStoragePrivateUtil.userLocalStorage(session).getUserById(realm, user.getId());
+        if (local == null) {
             return false;
         }
         ChangeType type = before == null ? ChangeType.CREATE : user.isEnabled() ? ChangeType.UPDATE : ChangeType.DISABLE;
@@ -47,6 +49,11 @@ public final class SignInProvisioning {
             return false;
         }
         local.setSingleAttribute(FINGERPRINT, now);
+        // Written past Keycloak's user cache, so drop the cached copy: the next sign-in must see this fingerprint.
+        UserCache cache = session.getProvider(UserCache.class);
+        if (cache != null) {
+            cache.evict(realm, user);
+        }
         return true;
     }
 

@@ -146,15 +146,25 @@ public final class PeopleApiClient implements AutoCloseable {
 
     /** {@link #getUser} plus groups, roles and the manager's username (three or four more calls). */
     public Optional<ClaromentisUser> getUserWithDetails(long id) {
-        Optional<ClaromentisUser> user = getUser(id);
-        if (user.isEmpty()) {
+        return getUser(id).map(this::withDetails);
+    }
+
+    /**
+     * A user already read (e.g. from a list or a search) completed with groups, roles and the manager's username,
+     * without reading the user again; returned as it is when it was deleted in the meantime.
+     */
+    public ClaromentisUser withDetails(ClaromentisUser user) {
+        if (user.id() == null) {
             return user;
         }
-        ClaromentisUser u = user.get();
-        String managerUsername = u.managerId() == null ? null
-                : getUser(u.managerId()).map(ClaromentisUser::username).orElse(null);
-        return Optional.of(u.toBuilder().groups(getUserGroups(id)).roles(getUserRoles(id))
-                .managerUsername(managerUsername).build());
+        try {
+            String managerUsername = user.managerId() == null ? null
+                    : getUser(user.managerId()).map(ClaromentisUser::username).orElse(null);
+            return user.toBuilder().groups(getUserGroups(user.id())).roles(getUserRoles(user.id()))
+                    .managerUsername(managerUsername).build();
+        } catch (NotFoundException e) {
+            return user;
+        }
     }
 
     /**

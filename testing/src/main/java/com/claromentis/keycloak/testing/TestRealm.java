@@ -22,6 +22,7 @@ public final class TestRealm implements AutoCloseable {
 
     private final KeycloakServer server;
     private final String name;
+    private final java.util.Deque<AutoCloseable> resources = new java.util.ArrayDeque<>();
 
     private TestRealm(KeycloakServer server, String name) {
         this.server = server;
@@ -110,8 +111,33 @@ public final class TestRealm implements AutoCloseable {
         return admin().get(adminPath() + "/events?type=" + type);
     }
 
+    /** Closes {@code resource} (a sandbox, a directory) when the realm is removed, last registered first. */
+    public <T extends AutoCloseable> T closeWith(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
     @Override
     public void close() {
+        RuntimeException failure = null;
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("A resource of realm " + name + " did not close", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        removeRealm();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void removeRealm() {
         if (Boolean.getBoolean("it.keep.realms")) {
             LOG.info(() -> "Keeping realm " + name + " (it.keep.realms=true)");
             return;

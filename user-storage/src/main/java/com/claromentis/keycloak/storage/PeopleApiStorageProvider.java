@@ -166,11 +166,12 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
                 return gone(realm, local);
             }
             ClaromentisUserMapper.apply(remote.get(), local);
+            MembershipMapper memberships = memberships(realm);
             if (config.syncGroups()) {
-                memberships(realm).syncGroups(local, remote.get().groups(), false);
+                memberships.syncGroups(local, remote.get().groups(), false);
             }
             if (config.syncRoles()) {
-                memberships(realm).syncRoles(local, remote.get().roles(), false);
+                memberships.syncRoles(local, remote.get().roles(), false);
             }
             factory.freshness().touch(model.getId(), local.getId());
             return adapt(local);
@@ -216,7 +217,7 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
     }
 
     private ClaromentisUser details(ClaromentisUser user) {
-        return user.id() == null ? user : client().getUserWithDetails(user.id()).orElse(user);
+        return client().withDetails(user);
     }
 
     private UserModel importUser(RealmModel realm, ClaromentisUser user) {

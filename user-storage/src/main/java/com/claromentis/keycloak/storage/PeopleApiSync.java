@@ -95,7 +95,7 @@ final class PeopleApiSync {
         // Re-importing an unchanged user changes nothing.
         Instant from = since.minus(CHANGED_SYNC_OVERLAP);
         for (ClaromentisUser user : (Iterable<ClaromentisUser>) client.streamUsersModifiedSince(from)::iterator) {
-            page.add(client.getUserWithDetails(user.id()).orElse(user));
+            page.add(client.withDetails(user));
             if (page.size() == TRANSACTION_SIZE) {
                 importPage(page, result);
                 page = new ArrayList<>();

@@ -73,9 +73,6 @@ class FirstLoginProvisioningIT {
         if (ldap != null) {
             ldap.close();
         }
-        if (outbox != null) {
-            outbox.close();
-        }
     }
 
     @Nested

@@ -1,7 +1,6 @@
 package com.claromentis.keycloak.it.entra;
 
 import com.claromentis.keycloak.it.entra.EntraSimulator.AuthorizeRequest;
-import com.claromentis.keycloak.it.entra.EntraSimulator.Tamper;
 import com.claromentis.keycloak.testing.BrokerLoginSession;
 import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.RealKeycloak;
@@ -122,28 +121,10 @@ class EntraIdSignInIT {
      * One refused sign-in: the page the user sees, no account, and the event an administrator can read.
      * Subclasses choose who signs in and what is done to the token.
      */
-    abstract class RefusedSignIn {
-
-        private final HostileCase hostile;
+    abstract class RefusedSignIn extends RefusedCase {
 
         RefusedSignIn(HostileCase hostile) {
-            this.hostile = hostile;
-        }
-
-        EntraUser user() {
-            return hostile.user(simulator);
-        }
-
-        Tamper tamper() {
-            return hostile.tamper();
-        }
-
-        String messageKey() {
-            return hostile.messageKey();
-        }
-
-        String reason() {
-            return hostile.reason();
+            super(hostile, () -> simulator);
         }
 
         private SignInResult attempt(TestRealm realm, EntraUser user) {

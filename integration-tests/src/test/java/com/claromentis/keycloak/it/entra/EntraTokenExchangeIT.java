@@ -267,29 +267,14 @@ class EntraTokenExchangeIT {
      * One refused exchange through {@code entra-id}: a 400 with an OAuth error and no token, no user, and a
      * TOKEN_EXCHANGE_ERROR event carrying the reason. Subclasses choose who and what is done to the token.
      */
-    abstract class RefusedExchange {
-
-        /** Null for a case of this path only, which overrides the user and the reason. */
-        private final HostileCase hostile;
+    abstract class RefusedExchange extends RefusedCase {
 
         RefusedExchange(HostileCase hostile) {
-            this.hostile = hostile;
-        }
-
-        EntraUser user() {
-            return hostile.user(simulator);
-        }
-
-        Tamper tamper() {
-            return hostile == null ? Tamper.NONE : hostile.tamper();
+            super(hostile, () -> simulator);
         }
 
         String tokenType() {
             return ID_TOKEN_TYPE;
-        }
-
-        String reason() {
-            return hostile.reason();
         }
 
         private HttpResponse<String> attempt(TestRealm realm, EntraUser user) {

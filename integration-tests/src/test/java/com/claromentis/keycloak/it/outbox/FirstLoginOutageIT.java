@@ -54,9 +54,6 @@ class FirstLoginOutageIT {
         if (ldap != null) {
             ldap.close();
         }
-        if (outbox != null) {
-            outbox.close();
-        }
     }
 
     @Nested

@@ -5,7 +5,6 @@ import com.claromentis.keycloak.testing.KeycloakServer;
 import com.claromentis.keycloak.testing.KeycloakServerOptions;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,13 +26,6 @@ class OutboxCrashIT {
     @BeforeAll
     static void setUp(TestRealm realm) {
         outbox = OutboxFixture.provisioning(realm);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (outbox != null) {
-            outbox.close();
-        }
     }
 
     private static void sleep(Duration duration) {

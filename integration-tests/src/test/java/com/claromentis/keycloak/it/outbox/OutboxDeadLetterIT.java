@@ -4,7 +4,6 @@ import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,13 +42,6 @@ class OutboxDeadLetterIT {
     @BeforeAll
     static void setUp(TestRealm realm) {
         outbox = OutboxFixture.provisioning(realm);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (outbox != null) {
-            outbox.close();
-        }
     }
 
     @Test

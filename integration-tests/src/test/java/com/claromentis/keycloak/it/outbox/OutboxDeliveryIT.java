@@ -5,7 +5,6 @@ import com.claromentis.keycloak.testing.KeycloakServer;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,13 +35,6 @@ class OutboxDeliveryIT {
     @BeforeAll
     static void setUp(TestRealm realm) {
         outbox = OutboxFixture.provisioning(realm);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (outbox != null) {
-            outbox.close();
-        }
     }
 
     @Test

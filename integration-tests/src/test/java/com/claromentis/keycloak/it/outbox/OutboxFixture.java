@@ -45,7 +45,8 @@ public final class OutboxFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the People API sandbox", e);
         }
-        OutboxFixture fixture = new OutboxFixture(sandbox, realm);
+        // Stopped with the realm, after the test class: no @AfterAll needed.
+        OutboxFixture fixture = realm.closeWith(new OutboxFixture(sandbox, realm));
         fixture.addConnection(false);
         fixture.listener(true);
         return fixture;

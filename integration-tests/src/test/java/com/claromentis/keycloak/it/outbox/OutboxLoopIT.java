@@ -3,7 +3,6 @@ package com.claromentis.keycloak.it.outbox;
 import com.claromentis.keycloak.sandbox.SandboxUser;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,13 +38,6 @@ class OutboxLoopIT {
         hrComponentId = outbox.addConnection(true);
         realm.admin().exchangeJson("POST", realm.adminPath() + "/user-storage/" + hrComponentId
                 + "/sync?action=triggerFullSync");
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (outbox != null) {
-            outbox.close();
-        }
     }
 
     @Test

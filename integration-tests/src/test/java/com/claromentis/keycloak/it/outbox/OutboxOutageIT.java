@@ -3,7 +3,6 @@ package com.claromentis.keycloak.it.outbox;
 import com.claromentis.keycloak.sandbox.Faults;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -25,13 +24,6 @@ class OutboxOutageIT {
     @BeforeAll
     static void setUp(TestRealm realm) {
         outbox = OutboxFixture.provisioning(realm);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (outbox != null) {
-            outbox.close();
-        }
     }
 
     @Test
