@@ -1,7 +1,7 @@
 package com.claromentis.keycloak.broker;
 
-import com.claromentis.keycloak.outbox.LoginKind;
-import com.claromentis.keycloak.outbox.SignInProvisioning;
+import com.claromentis.keycloak.provisioning.ProvisioningQueue;
+import com.claromentis.keycloak.signin.LoginKind;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.authenticators.broker.AbstractIdpAuthenticator;
@@ -26,7 +26,8 @@ public final class ProvisionUserAuthenticator extends AbstractIdpAuthenticator {
         UserModel user = context.getUser();
         if (user != null && LoginKind.of(context.getSession(), brokerContext.getIdpConfig(), context.getAuthenticatorConfig())
                 == LoginKind.ENTERPRISE) {
-            boolean queued = SignInProvisioning.queueIfChanged(context.getSession(), context.getRealm(), user);
+            ProvisioningQueue queue = context.getSession().getProvider(ProvisioningQueue.class);
+            boolean queued = queue != null && queue.signedIn(context.getRealm(), user);
             LOG.debugf("First sign-in of '%s' through '%s': provisioning %s", user.getUsername(),
                     brokerContext.getIdpConfig().getAlias(), queued ? "queued" : "not needed");
         }

@@ -1,6 +1,6 @@
 package com.claromentis.keycloak.broker;
 
-import com.claromentis.keycloak.outbox.LoginKind;
+import com.claromentis.keycloak.signin.LoginKind;
 
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;

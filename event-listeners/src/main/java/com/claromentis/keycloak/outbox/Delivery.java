@@ -8,7 +8,7 @@ import com.claromentis.keycloak.peopleapi.PeopleApiClient;
 import com.claromentis.keycloak.peopleapi.error.BadRequestException;
 import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
-import com.claromentis.keycloak.storage.ClaromentisUserMapper;
+import com.claromentis.keycloak.profile.ClaromentisUserMapper;
 import com.fasterxml.jackson.core.type.TypeReference;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;

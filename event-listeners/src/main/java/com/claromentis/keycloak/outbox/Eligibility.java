@@ -1,6 +1,7 @@
 package com.claromentis.keycloak.outbox;
 
-import com.claromentis.keycloak.storage.PeopleApiStorageProviderFactory;
+import com.claromentis.keycloak.signin.LoginKind;
+import com.claromentis.keycloak.connection.PeopleApiClients;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.FederatedIdentityModel;
 import org.keycloak.models.IdentityProviderModel;
@@ -26,7 +27,7 @@ final class Eligibility {
         if (link != null) {
             ComponentModel component = realm.getComponent(link);
             // Claromentis is already the source of these users: pushing them back would echo every sync forever.
-            if (component != null && PeopleApiStorageProviderFactory.PROVIDER_ID.equals(component.getProviderId())) {
+            if (component != null && PeopleApiClients.PEOPLE_API_PROVIDER_ID.equals(component.getProviderId())) {
                 return Optional.of("imported from Claromentis by the People API user storage");
             }
             return Optional.empty();

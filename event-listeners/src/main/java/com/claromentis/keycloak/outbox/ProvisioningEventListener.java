@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.outbox;
 
+import com.claromentis.keycloak.signin.LoginKind;
 import org.jboss.logging.Logger;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;

@@ -67,9 +67,6 @@ public final class ProvisioningEventListenerFactory implements EventListenerProv
         if (worker != null) {
             worker.close();
         }
-        if (connections != null) {
-            connections.close();
-        }
         if (metrics != null) {
             metrics.close();
         }

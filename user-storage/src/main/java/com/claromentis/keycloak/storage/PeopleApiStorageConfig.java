@@ -1,51 +1,25 @@
 package com.claromentis.keycloak.storage;
 
-import com.claromentis.keycloak.peopleapi.FieldMapping;
-import com.claromentis.keycloak.peopleapi.PeopleApiConfig;
-import com.claromentis.keycloak.peopleapi.RetryPolicy;
-import com.claromentis.keycloak.peopleapi.auth.BasicAuth;
-import com.claromentis.keycloak.peopleapi.auth.ClientCredentialsAuth;
-import com.claromentis.keycloak.peopleapi.auth.PeopleApiAuth;
-import com.claromentis.keycloak.peopleapi.auth.Secret;
+import com.claromentis.keycloak.connection.ComponentSettings;
+import com.claromentis.keycloak.connection.PeopleApiConnectionSettings;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /** Typed view of a {@code claromentis-people-api} component's configuration; every key is declared here once. */
 public final class PeopleApiStorageConfig {
 
-    static final String BASE_URL = "baseUrl";
-    static final String AUTH_TYPE = "authType";
-    static final String USERNAME = "apiUsername";
-    static final String PASSWORD = "apiPassword";
-    static final String TOKEN_URL = "tokenUrl";
-    static final String CLIENT_ID = "apiClientId";
-    static final String CLIENT_SECRET = "apiClientSecret";
-    static final String SCOPE = "scope";
-    static final String CONNECT_TIMEOUT = "connectTimeoutMs";
-    static final String READ_TIMEOUT = "readTimeoutMs";
-    static final String CALL_TIMEOUT = "callTimeoutMs";
-    static final String MAX_ATTEMPTS = "maxAttempts";
     static final String FRESHNESS = "freshnessSeconds";
     static final String WHEN_UNAVAILABLE = "whenUnavailable";
     static final String DELETED_USERS = "deletedUsers";
     static final String WRITE_BACK = "writeBack";
     static final String SYNC_GROUPS = "syncGroups";
     static final String SYNC_ROLES = "syncRoles";
-    static final String FIELD_MAPPING = "fieldMapping";
-
-    static final String AUTH_BASIC = "basic";
-    static final String AUTH_CLIENT_CREDENTIALS = "client-credentials";
 
     /** What a sign-in does when Claromentis cannot be asked whether the user is still valid. */
     public enum WhenUnavailable { USE_CACHED, REFUSE }
@@ -53,35 +27,8 @@ public final class PeopleApiStorageConfig {
     /** What a full sync does with a Keycloak user whose Claromentis user is gone. */
     public enum DeletedUsers { REMOVE, DISABLE }
 
-    static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
-            .property().name(BASE_URL).label("Claromentis URL").type(ProviderConfigProperty.STRING_TYPE)
-            .helpText("Root URL of the Claromentis site, e.g. https://intranet.example.org. The People API v2 is at "
-                    + "<URL>/api/people/v2/. https is required except for a loopback address.")
-            .required(true).add()
-            .property().name(AUTH_TYPE).label("Authentication").type(ProviderConfigProperty.LIST_TYPE)
-            .options(AUTH_BASIC, AUTH_CLIENT_CREDENTIALS).defaultValue(AUTH_BASIC)
-            .helpText("HTTP Basic with an API user, or an OAuth2 client-credentials bearer token.").add()
-            .property().name(USERNAME).label("API username").type(ProviderConfigProperty.STRING_TYPE)
-            .helpText("For Basic authentication.").add()
-            .property().name(PASSWORD).label("API password").type(ProviderConfigProperty.PASSWORD).secret(true)
-            .helpText("For Basic authentication. A vault reference such as ${vault.claromentis_api} is accepted.").add()
-            .property().name(TOKEN_URL).label("Token endpoint").type(ProviderConfigProperty.STRING_TYPE)
-            .helpText("For client credentials: the OAuth2 token endpoint URL.").add()
-            .property().name(CLIENT_ID).label("Client id").type(ProviderConfigProperty.STRING_TYPE)
-            .helpText("For client credentials.").add()
-            .property().name(CLIENT_SECRET).label("Client secret").type(ProviderConfigProperty.PASSWORD).secret(true)
-            .helpText("For client credentials. A vault reference such as ${vault.claromentis_secret} is accepted.").add()
-            .property().name(SCOPE).label("Scope").type(ProviderConfigProperty.STRING_TYPE)
-            .helpText("For client credentials, optional.").add()
-            .property().name(CONNECT_TIMEOUT).label("Connect timeout (ms)").type(ProviderConfigProperty.INTEGER_TYPE)
-            .defaultValue("5000").add()
-            .property().name(READ_TIMEOUT).label("Read timeout (ms)").type(ProviderConfigProperty.INTEGER_TYPE)
-            .defaultValue("10000").add()
-            .property().name(CALL_TIMEOUT).label("Whole-call timeout (ms)").type(ProviderConfigProperty.INTEGER_TYPE)
-            .defaultValue("30000").add()
-            .property().name(MAX_ATTEMPTS).label("Attempts per request").type(ProviderConfigProperty.INTEGER_TYPE)
-            .defaultValue("3")
-            .helpText("Idempotent requests are retried on 429, 502, 503, 504 and connection failures, with backoff.").add()
+    /** The storage's own properties; the connection's come first, from {@link PeopleApiConnectionSettings}. */
+    private static final List<ProviderConfigProperty> STORAGE_PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(FRESHNESS).label("Refresh a user after (s)").type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue("300")
             .helpText("Within this time since the last check a sign-in uses the imported copy and asks the People API "
@@ -101,18 +48,26 @@ public final class PeopleApiStorageConfig {
             .defaultValue("true").helpText("Claromentis groups become Keycloak groups with the same members.").add()
             .property().name(SYNC_ROLES).label("Import roles").type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue("true").helpText("Claromentis roles become Keycloak realm roles granted to their members.").add()
-            .property().name(FIELD_MAPPING).label("JSON field names").type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
-            .helpText("Overrides of the People API's JSON field names, as field=json_name (e.g. firstName=first_name).").add()
             .build();
 
+    static final List<ProviderConfigProperty> PROPERTIES = Stream.concat(
+            PeopleApiConnectionSettings.PROPERTIES.stream(), STORAGE_PROPERTIES.stream()).toList();
+
     private final ComponentModel model;
+    private final PeopleApiConnectionSettings connection;
 
     public PeopleApiStorageConfig(ComponentModel model) {
         this.model = model;
+        this.connection = new PeopleApiConnectionSettings(model);
     }
 
     public String baseUrl() {
-        return trimmed(BASE_URL);
+        return connection.baseUrl();
+    }
+
+    /** How this component reaches Claromentis. */
+    public PeopleApiConnectionSettings connection() {
+        return connection;
     }
 
     public boolean writeBack() {
@@ -145,139 +100,12 @@ public final class PeopleApiStorageConfig {
      * @throws ComponentValidationException on the first problem found
      */
     public void validate() {
-        URI base = httpUrl(BASE_URL, "Claromentis URL");
-        String authType = trimmed(AUTH_TYPE) == null ? AUTH_BASIC : trimmed(AUTH_TYPE);
-        switch (authType) {
-            case AUTH_BASIC -> {
-                require(USERNAME, "API username");
-                require(PASSWORD, "API password");
-            }
-            case AUTH_CLIENT_CREDENTIALS -> {
-                httpUrl(TOKEN_URL, "Token endpoint");
-                require(CLIENT_ID, "Client id");
-                require(CLIENT_SECRET, "Client secret");
-            }
-            default -> throw invalid("Authentication must be 'basic' or 'client-credentials', not '"
-                    + abbreviate(authType) + "'");
-        }
-        integer(CONNECT_TIMEOUT, 5000, 100, 120_000);
-        integer(READ_TIMEOUT, 10_000, 100, 600_000);
-        integer(CALL_TIMEOUT, 30_000, 100, 600_000);
-        integer(MAX_ATTEMPTS, 3, 1, 10);
+        connection.validate();
         integer(FRESHNESS, 300, 0, 86_400);
-        try {
-            fieldMapping();
-        } catch (IllegalArgumentException e) {
-            throw invalid("JSON field names: " + e.getMessage());
-        }
-        if (base.getPath() != null && base.getPath().contains("..")) {
-            throw invalid("Claromentis URL must not contain '..'");
-        }
-    }
-
-    /** The client configuration, with secrets already resolved (e.g. from the vault) by {@code resolveSecret}. */
-    public PeopleApiConfig.Builder clientConfig(UnaryOperator<String> resolveSecret) {
-        PeopleApiAuth auth = AUTH_CLIENT_CREDENTIALS.equals(model.get(AUTH_TYPE))
-                ? ClientCredentialsAuth.builder()
-                    .tokenEndpoint(trimmed(TOKEN_URL))
-                    .clientId(trimmed(CLIENT_ID))
-                    .clientSecret(Secret.of(resolveSecret.apply(model.get(CLIENT_SECRET))))
-                    .scope(blankToNull(model.get(SCOPE)))
-                    .build()
-                : BasicAuth.of(trimmed(USERNAME), Secret.of(resolveSecret.apply(model.get(PASSWORD))));
-        return PeopleApiConfig.builder()
-                .baseUrl(baseUrl())
-                .auth(auth)
-                .connectTimeout(Duration.ofMillis(integer(CONNECT_TIMEOUT, 5000, 100, 120_000)))
-                .readTimeout(Duration.ofMillis(integer(READ_TIMEOUT, 10_000, 100, 600_000)))
-                .callTimeout(Duration.ofMillis(integer(CALL_TIMEOUT, 30_000, 100, 600_000)))
-                .retryPolicy(RetryPolicy.of(integer(MAX_ATTEMPTS, 3, 1, 10), Duration.ofMillis(200), Duration.ofSeconds(10)))
-                .fieldMapping(fieldMapping())
-                .userAgent("claromentis-keycloak");
-    }
-
-    /** A key identifying the settings a client is built from, so a changed component gets a new client. */
-    String clientKey() {
-        StringBuilder key = new StringBuilder(model.getId() == null ? "new" : model.getId());
-        for (ProviderConfigProperty property : PROPERTIES) {
-            key.append('|').append(property.getName()).append('=').append(model.getConfig().getList(property.getName()));
-        }
-        return Integer.toHexString(key.toString().hashCode()) + ":" + model.getId();
-    }
-
-    private FieldMapping fieldMapping() {
-        List<String> overrides = model.getConfig().getList(FIELD_MAPPING);
-        return overrides == null || overrides.isEmpty() ? FieldMapping.defaults() : FieldMapping.parse(overrides);
-    }
-
-    private URI httpUrl(String key, String label) {
-        String value = require(key, label);
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw invalid(label + " is not a valid URL: " + abbreviate(withoutUserInfo(value)));
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-            throw invalid(label + " must be an absolute https URL: " + abbreviate(withoutUserInfo(value)));
-        }
-        if (uri.getUserInfo() != null) {
-            throw invalid(label + " must not carry credentials; use the API username and password fields");
-        }
-        if (uri.getPort() > 65_535) {
-            throw invalid(label + " has an invalid port");
-        }
-        if (uri.getQuery() != null || uri.getFragment() != null) {
-            throw invalid(label + " must not have a query or fragment");
-        }
-        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-            throw invalid(label + " must use https (plain http is allowed only for a loopback address)");
-        }
-        return uri;
-    }
-
-    static boolean isLoopback(String host) {
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (bare.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        // Literal addresses only: resolving a name here would let DNS decide whether http is allowed.
-        if (!bare.matches("[0-9.]+") && !bare.contains(":")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(bare).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
-    private String require(String key, String label) {
-        String value = trimmed(key);
-        if (value == null) {
-            throw invalid(label + " is required");
-        }
-        return value;
     }
 
     private int integer(String key, int fallback, int min, int max) {
-        String value = trimmed(key);
-        if (value == null) {
-            return fallback;
-        }
-        long parsed;
-        try {
-            // Parsed as a long (and any longer run of digits as out of range) so "99999999999" reads as too large.
-            parsed = value.matches("[+-]?[0-9]{12,}") ? (value.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE)
-                    : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw invalid(label(key) + " must be a whole number, not '" + abbreviate(value) + "'");
-        }
-        if (parsed < min || parsed > max) {
-            throw invalid(label(key) + " must be between " + min + " and " + max);
-        }
-        return (int) parsed;
+        return ComponentSettings.integer(model, key, label(key), fallback, min, max);
     }
 
     private static String label(String key) {
@@ -285,31 +113,7 @@ public final class PeopleApiStorageConfig {
                 .findFirst().orElse(key);
     }
 
-    private String trimmed(String key) {
-        return blankToNull(model.get(key));
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    /**
-     * A refusal the admin console can show. Keycloak 26.7 runs a component validation message through
-     * {@link java.text.MessageFormat} (twice on creation, as observed), which drops apostrophes and fails with a 500
-     * on a stray '{' from a typed URL or a server's error text. Quoting cannot survive an unknown number of passes,
-     * so the characters MessageFormat interprets are replaced by look-alikes it does not.
-     */
     static ComponentValidationException invalid(String text) {
-        return new ComponentValidationException(text.replace('\'', '\u2019').replace('{', '(').replace('}', ')'));
-    }
-
-    /** A URL for a message with any {@code user:password@} part masked: an administrator may have pasted one. */
-    private static String withoutUserInfo(String value) {
-        return value.replaceAll("(?s)^([^/]*//)[^/?#]*@", "$1***@");
-    }
-
-    private static String abbreviate(String value) {
-        String clean = value.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
+        return ComponentSettings.invalid(text);
     }
 }

@@ -1,6 +1,6 @@
 package com.claromentis.keycloak.storage;
 
-import com.claromentis.keycloak.connection.KeycloakHttpSettings;
+import com.claromentis.keycloak.connection.PeopleApiClients;
 import com.claromentis.keycloak.peopleapi.PeopleApiClient;
 import com.claromentis.keycloak.peopleapi.UserQuery;
 import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
@@ -21,19 +21,15 @@ import org.keycloak.storage.user.SynchronizationResult;
 import java.time.Clock;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Registers the {@value #PROVIDER_ID} user storage provider and runs its synchronisation. */
 public final class PeopleApiStorageProviderFactory
         implements UserStorageProviderFactory<PeopleApiStorageProvider>, ImportSynchronization {
 
-    public static final String PROVIDER_ID = "claromentis-people-api";
+    public static final String PROVIDER_ID = PeopleApiClients.PEOPLE_API_PROVIDER_ID;
 
     private static final Logger LOG = Logger.getLogger(PeopleApiStorageProviderFactory.class);
 
-    /** One HTTP client (connection pool, token cache) per component configuration, shared by all sessions. */
-    private final Map<String, Held> clients = new ConcurrentHashMap<>();
     private final Freshness freshness = new Freshness(Clock.systemUTC());
 
     @Override
@@ -70,7 +66,7 @@ public final class PeopleApiStorageProviderFactory
             return;
         }
         // An administrator learns at once that the URL or credentials are wrong, not at the next sign-in.
-        try (PeopleApiClient probe = newClient(session, config)) {
+        try (PeopleApiClient probe = clients(session).unshared(model, PeopleApiClients.Use.STORAGE)) {
             probe.listUsers(UserQuery.all().withLimit(1));
         } catch (PeopleApiException e) {
             throw PeopleApiStorageConfig.invalid("Claromentis People API at " + config.baseUrl()
@@ -95,12 +91,12 @@ public final class PeopleApiStorageProviderFactory
     @Override
     public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
         ClaromentisProfile.declare(session);
-        release(oldModel.getId());
+        clients(session).release(oldModel.getId());
     }
 
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        release(model.getId());
+        clients(session).release(model.getId());
         freshness.forgetComponent(model.getId());
     }
 
@@ -117,28 +113,20 @@ public final class PeopleApiStorageProviderFactory
 
     @Override
     public void close() {
-        clients.values().forEach(held -> held.client.close());
-        clients.clear();
+        // The People API clients belong to the server-wide registry, which closes them.
     }
 
     Freshness freshness() {
         return freshness;
     }
 
-    /** The shared client for a component, rebuilt when its settings change. */
+    /** The shared client for a component, rebuilt by the registry when its settings change. */
     PeopleApiClient client(KeycloakSession session, ComponentModel model) {
-        PeopleApiStorageConfig config = new PeopleApiStorageConfig(model);
-        String key = config.clientKey();
-        Held held = clients.get(model.getId());
-        if (held != null && held.key.equals(key)) {
-            return held.client;
-        }
-        Held fresh = new Held(key, newClient(session, config));
-        Held previous = clients.put(model.getId(), fresh);
-        if (previous != null) {
-            previous.client.close();
-        }
-        return fresh.client;
+        return clients(session).client(model, PeopleApiClients.Use.STORAGE);
+    }
+
+    private static PeopleApiClients clients(KeycloakSession session) {
+        return session.getProvider(PeopleApiClients.class);
     }
 
     private SynchronizationResult runSync(KeycloakSessionFactory sessionFactory, String realmId,
@@ -182,20 +170,5 @@ public final class PeopleApiStorageProviderFactory
                     CacheableStorageProviderModel.CachePolicy.MAX_LIFESPAN.name());
             model.getConfig().putSingle(CacheableStorageProviderModel.MAX_LIFESPAN, Long.toString(lifespan));
         }
-    }
-
-    private static PeopleApiClient newClient(KeycloakSession session, PeopleApiStorageConfig config) {
-        return PeopleApiClient.create(KeycloakHttpSettings.apply(session,
-                config.clientConfig(value -> KeycloakHttpSettings.resolveSecret(session, value))).build());
-    }
-
-    private void release(String componentId) {
-        Held held = clients.remove(componentId);
-        if (held != null) {
-            held.client.close();
-        }
-    }
-
-    private record Held(String key, PeopleApiClient client) {
     }
 }

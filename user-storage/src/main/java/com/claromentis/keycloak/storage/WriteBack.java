@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.storage;
 
+import com.claromentis.keycloak.profile.ClaromentisUserMapper;
 import com.claromentis.keycloak.peopleapi.ClaromentisUser;
 import com.claromentis.keycloak.peopleapi.PeopleApiClient;
 import com.claromentis.keycloak.peopleapi.error.ConflictException;

@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.storage;
 
+import com.claromentis.keycloak.connection.PeopleApiConnectionSettings;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -25,9 +26,9 @@ class PeopleApiStorageConfigTest {
     private static ComponentModel basic(String baseUrl) {
         ComponentModel model = new ComponentModel();
         model.setId("component-1");
-        model.put(PeopleApiStorageConfig.BASE_URL, baseUrl);
-        model.put(PeopleApiStorageConfig.USERNAME, "api-user");
-        model.put(PeopleApiStorageConfig.PASSWORD, PASSWORD);
+        model.put(PeopleApiConnectionSettings.BASE_URL, baseUrl);
+        model.put(PeopleApiConnectionSettings.USERNAME, "api-user");
+        model.put(PeopleApiConnectionSettings.PASSWORD, PASSWORD);
         return model;
     }
 
@@ -123,7 +124,7 @@ class PeopleApiStorageConfigTest {
         @DisplayName("then a missing password is required")
         void missingPassword() {
             ComponentModel model = basic("https://example.org");
-            model.put(PeopleApiStorageConfig.PASSWORD, " ");
+            model.put(PeopleApiConnectionSettings.PASSWORD, " ");
             assertThat(refusal(model)).isEqualTo("API password is required");
         }
 
@@ -131,7 +132,7 @@ class PeopleApiStorageConfigTest {
         @DisplayName("then a missing username is required")
         void missingUsername() {
             ComponentModel model = basic("https://example.org");
-            model.getConfig().remove(PeopleApiStorageConfig.USERNAME);
+            model.getConfig().remove(PeopleApiConnectionSettings.USERNAME);
             assertThat(refusal(model)).isEqualTo("API username is required");
         }
 
@@ -139,15 +140,15 @@ class PeopleApiStorageConfigTest {
         @DisplayName("then client credentials need a token endpoint over https, a client id and a secret")
         void clientCredentials() {
             ComponentModel model = basic("https://example.org");
-            model.put(PeopleApiStorageConfig.AUTH_TYPE, "client-credentials");
+            model.put(PeopleApiConnectionSettings.AUTH_TYPE, "client-credentials");
             assertThat(refusal(model)).isEqualTo("Token endpoint is required");
-            model.put(PeopleApiStorageConfig.TOKEN_URL, "http://example.org/oauth/token");
+            model.put(PeopleApiConnectionSettings.TOKEN_URL, "http://example.org/oauth/token");
             assertThat(refusal(model)).contains("Token endpoint must use https");
-            model.put(PeopleApiStorageConfig.TOKEN_URL, "https://example.org/oauth/token");
+            model.put(PeopleApiConnectionSettings.TOKEN_URL, "https://example.org/oauth/token");
             assertThat(refusal(model)).isEqualTo("Client id is required");
-            model.put(PeopleApiStorageConfig.CLIENT_ID, "kc");
+            model.put(PeopleApiConnectionSettings.CLIENT_ID, "kc");
             assertThat(refusal(model)).isEqualTo("Client secret is required");
-            model.put(PeopleApiStorageConfig.CLIENT_SECRET, "${vault.claromentis_secret}");
+            model.put(PeopleApiConnectionSettings.CLIENT_SECRET, "${vault.claromentis_secret}");
             assertThatCode(() -> new PeopleApiStorageConfig(model).validate()).doesNotThrowAnyException();
         }
 
@@ -155,7 +156,7 @@ class PeopleApiStorageConfigTest {
         @DisplayName("then an unknown authentication type is refused with a cleaned echo")
         void unknownAuthType() {
             ComponentModel model = basic("https://example.org");
-            model.put(PeopleApiStorageConfig.AUTH_TYPE, "kerberos\r\nX-Injected: yes");
+            model.put(PeopleApiConnectionSettings.AUTH_TYPE, "kerberos\r\nX-Injected: yes");
             assertThat(refusal(model)).startsWith("Authentication must be \u2019basic\u2019 or \u2019client-credentials\u2019")
                     .contains("kerberos??X-Injected: yes");
         }
@@ -164,7 +165,7 @@ class PeopleApiStorageConfigTest {
         @DisplayName("then a blank authentication type means basic")
         void blankAuthType() {
             ComponentModel model = basic("https://example.org");
-            model.put(PeopleApiStorageConfig.AUTH_TYPE, "");
+            model.put(PeopleApiConnectionSettings.AUTH_TYPE, "");
             assertThatCode(() -> new PeopleApiStorageConfig(model).validate()).doesNotThrowAnyException();
         }
     }
@@ -177,7 +178,7 @@ class PeopleApiStorageConfigTest {
         @ValueSource(strings = {"-1", "0", "99", "120001", "99999999999", "-99999999999999999999", "2147483648"})
         void outOfRange(String value) {
             ComponentModel model = basic("https://example.org");
-            model.put(PeopleApiStorageConfig.CONNECT_TIMEOUT, value);
+            model.put(PeopleApiConnectionSettings.CONNECT_TIMEOUT, value);
             assertThat(refusal(model)).isEqualTo("Connect timeout (ms) must be between 100 and 120000");
         }
 
@@ -185,7 +186,7 @@ class PeopleApiStorageConfigTest {
         @ValueSource(strings = {"three", "1.5", "0x10", "1e3"})
         void notANumber(String value) {
             ComponentModel model = basic("https://example.org");
-            model.put(PeopleApiStorageConfig.MAX_ATTEMPTS, value);
+            model.put(PeopleApiConnectionSettings.MAX_ATTEMPTS, value);
             assertThat(refusal(model)).startsWith("Attempts per request must be a whole number");
         }
 
@@ -209,10 +210,10 @@ class PeopleApiStorageConfigTest {
         void attempts() {
             ComponentModel model = basic("https://example.org");
             UnaryOperator<String> noVault = UnaryOperator.identity();
-            assertThat(new PeopleApiStorageConfig(model).clientConfig(noVault).build().retryPolicy().maxAttempts()).isEqualTo(3);
+            assertThat(new PeopleApiStorageConfig(model).connection().clientConfig(noVault).build().retryPolicy().maxAttempts()).isEqualTo(3);
 
-            model.put(PeopleApiStorageConfig.MAX_ATTEMPTS, "5");
-            var policy = new PeopleApiStorageConfig(model).clientConfig(noVault).build().retryPolicy();
+            model.put(PeopleApiConnectionSettings.MAX_ATTEMPTS, "5");
+            var policy = new PeopleApiStorageConfig(model).connection().clientConfig(noVault).build().retryPolicy();
 
             assertThat(policy.maxAttempts()).isEqualTo(5);
             assertThat(policy.baseDelay()).isEqualTo(Duration.ofMillis(200));
@@ -223,9 +224,9 @@ class PeopleApiStorageConfigTest {
         @DisplayName("then secrets go through the resolver (the vault) and nowhere else")
         void secretsResolved() {
             ComponentModel model = basic("https://example.org");
-            model.put(PeopleApiStorageConfig.PASSWORD, "${vault.api}");
+            model.put(PeopleApiConnectionSettings.PASSWORD, "${vault.api}");
             List<String> asked = new java.util.ArrayList<>();
-            var built = new PeopleApiStorageConfig(model).clientConfig(value -> {
+            var built = new PeopleApiStorageConfig(model).connection().clientConfig(value -> {
                 asked.add(value);
                 return "resolved";
             }).build();
@@ -243,7 +244,7 @@ class PeopleApiStorageConfigTest {
         @DisplayName("then an unknown field is refused with the offending line")
         void unknownField() {
             ComponentModel model = basic("https://example.org");
-            model.getConfig().put(PeopleApiStorageConfig.FIELD_MAPPING, List.of("nickname=nick"));
+            model.getConfig().put(PeopleApiConnectionSettings.FIELD_MAPPING, List.of("nickname=nick"));
             assertThat(refusal(model)).startsWith("JSON field names:").contains("nickname");
         }
     }

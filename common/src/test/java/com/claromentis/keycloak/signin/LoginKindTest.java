@@ -1,4 +1,4 @@
-package com.claromentis.keycloak.outbox;
+package com.claromentis.keycloak.signin;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package com.claromentis.keycloak.storage;
+package com.claromentis.keycloak.profile;
 
 import org.keycloak.models.SubjectCredentialManager;
 import org.keycloak.storage.adapter.AbstractInMemoryUserAdapter;

@@ -1,7 +1,6 @@
-package com.claromentis.keycloak.storage;
+package com.claromentis.keycloak.profile;
 
 import com.claromentis.keycloak.peopleapi.ClaromentisUser;
-import com.claromentis.keycloak.profile.ClaromentisProfile;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

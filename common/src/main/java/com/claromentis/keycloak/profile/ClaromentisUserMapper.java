@@ -1,7 +1,6 @@
-package com.claromentis.keycloak.storage;
+package com.claromentis.keycloak.profile;
 
 import com.claromentis.keycloak.peopleapi.ClaromentisUser;
-import com.claromentis.keycloak.profile.ClaromentisProfile;
 import org.keycloak.models.UserModel;
 
 import java.util.LinkedHashMap;
@@ -96,7 +95,7 @@ public final class ClaromentisUserMapper {
                 .build();
     }
 
-    static Long claromentisId(UserModel user) {
+    public static Long claromentisId(UserModel user) {
         String value = user.getFirstAttribute(ClaromentisProfile.CLAROMENTIS_ID);
         if (value == null) {
             return null;

@@ -1,4 +1,4 @@
-package com.claromentis.keycloak.outbox;
+package com.claromentis.keycloak.signin;
 
 import org.keycloak.broker.provider.IdentityProvider;
 import org.keycloak.broker.provider.IdentityProviderFactory;

@@ -1,0 +1,55 @@
+package com.claromentis.keycloak.connection;
+
+import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+
+/**
+ * What every typed settings class of the bundle does the same way: bounded whole numbers, refusals the admin
+ * console can show, and values quoted in a refusal without control characters or unbounded length.
+ */
+public final class ComponentSettings {
+
+    private ComponentSettings() {
+    }
+
+    /**
+     * A whole number between {@code min} and {@code max}, or {@code fallback} when unset.
+     *
+     * @throws ComponentValidationException naming {@code label} when the value is not a number or out of bounds
+     */
+    public static int integer(ComponentModel model, String key, String label, int fallback, int min, int max) {
+        String raw = model.get(key);
+        String value = raw == null || raw.isBlank() ? null : raw.trim();
+        if (value == null) {
+            return fallback;
+        }
+        long parsed;
+        try {
+            // Parsed as a long (and any longer run of digits as out of range) so "99999999999" reads as too large.
+            parsed = value.matches("[+-]?[0-9]{12,}") ? (value.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE)
+                    : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw invalid(label + " must be a whole number, not '" + abbreviate(value) + "'");
+        }
+        if (parsed < min || parsed > max) {
+            throw invalid(label + " must be between " + min + " and " + max);
+        }
+        return (int) parsed;
+    }
+
+    /**
+     * A refusal the admin console can show. Keycloak 26.7 runs a component validation message through
+     * {@link java.text.MessageFormat} (twice on creation, as observed), which drops apostrophes and fails with a 500
+     * on a stray '{' from a typed URL or a server's error text. Quoting cannot survive an unknown number of passes,
+     * so the characters MessageFormat interprets are replaced by look-alikes it does not.
+     */
+    public static ComponentValidationException invalid(String text) {
+        return new ComponentValidationException(text.replace('\'', '\u2019').replace('{', '(').replace('}', ')'));
+    }
+
+    /** A typed value fit to quote in a refusal: control characters shown as '?', at most 80 characters. */
+    public static String abbreviate(String value) {
+        String clean = value.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
+    }
+}
