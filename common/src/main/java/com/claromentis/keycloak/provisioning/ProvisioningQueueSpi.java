@@ -1,30 +1,11 @@
 package com.claromentis.keycloak.provisioning;
 
-import org.keycloak.provider.Provider;
-import org.keycloak.provider.ProviderFactory;
-import org.keycloak.provider.Spi;
+import com.claromentis.keycloak.common.BundleSpi;
 
 /** Registers {@link ProvisioningQueue} with Keycloak. */
-public final class ProvisioningQueueSpi implements Spi {
+public final class ProvisioningQueueSpi extends BundleSpi {
 
-    @Override
-    public boolean isInternal() {
-        return false;
-    }
-
-    @Override
-    public String getName() {
-        return "claromentis-provisioning-queue";
-    }
-
-    @Override
-    public Class<? extends Provider> getProviderClass() {
-        return ProvisioningQueue.class;
-    }
-
-    @Override
-    @SuppressWarnings("rawtypes")
-    public Class<? extends ProviderFactory> getProviderFactoryClass() {
-        return ProvisioningQueueFactory.class;
+    public ProvisioningQueueSpi() {
+        super("claromentis-provisioning-queue", ProvisioningQueue.class, ProvisioningQueueFactory.class);
     }
 }
