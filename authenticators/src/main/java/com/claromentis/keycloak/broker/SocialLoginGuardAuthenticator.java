@@ -25,7 +25,9 @@ import jakarta.ws.rs.core.Response;
  */
 public final class SocialLoginGuardAuthenticator extends AbstractIdpAuthenticator {
 
-    static final String NO_ACCOUNT_MESSAGE = "claromentisSocialNoAccount";
+    /** Template in theme-resources, so it exists in every login theme; message key claromentisSocialNoAccount. */
+    static final String NO_ACCOUNT_PAGE = "claromentis-social-no-account.ftl";
+    static final String PROVIDER_NAME_ATTRIBUTE = "claromentisProviderName";
 
     private static final Logger LOG = Logger.getLogger(SocialLoginGuardAuthenticator.class);
 
@@ -58,9 +60,11 @@ public final class SocialLoginGuardAuthenticator extends AbstractIdpAuthenticato
                 .detail("reason", "social_login_creates_no_account")
                 .detail("identity_provider", provider.getAlias())
                 .error(Errors.USER_NOT_FOUND);
+        // Not Keycloak's error page: it renders messages through kcSanitize, which keeps markup in the name.
         Response page = context.form()
-                .setError(NO_ACCOUNT_MESSAGE, PageText.of(displayName(provider)))
-                .createErrorPage(Response.Status.FORBIDDEN);
+                .setAttribute(PROVIDER_NAME_ATTRIBUTE, displayName(provider))
+                .setStatus(Response.Status.FORBIDDEN)
+                .createForm(NO_ACCOUNT_PAGE);
         context.failureChallenge(AuthenticationFlowError.INVALID_USER, page);
     }
 
