@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * What the Claromentis first-broker-login steps have in common: a stateless authenticator, the "claromentis"
- * category, required-or-disabled only, and the social/enterprise settings.
+ * category, required-or-disabled only, no settings of their own: whether a provider is social or enterprise is
+ * the provider's own setting ({@code claromentis.kind}), read by every caller through {@code LoginKind}.
  */
 abstract class ClaromentisAuthenticatorFactory implements AuthenticatorFactory {
 
@@ -29,7 +30,7 @@ abstract class ClaromentisAuthenticatorFactory implements AuthenticatorFactory {
 
     @Override
     public final boolean isConfigurable() {
-        return true;
+        return false;
     }
 
     @Override
@@ -45,7 +46,7 @@ abstract class ClaromentisAuthenticatorFactory implements AuthenticatorFactory {
 
     @Override
     public final List<ProviderConfigProperty> getConfigProperties() {
-        return SocialLoginGuardAuthenticatorFactory.LOGIN_KIND_PROPERTIES;
+        return List.of();
     }
 
     @Override

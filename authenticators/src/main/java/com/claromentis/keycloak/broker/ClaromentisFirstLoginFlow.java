@@ -5,19 +5,15 @@ import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.AuthenticatorConfigModel;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
-import org.keycloak.models.utils.PostMigrationEvent;
 
 import java.util.Map;
 
 /**
- * The ready-made first-broker-login flow an administrator selects per identity provider: Keycloak's own steps
- * for reviewing the profile, creating or linking the account, with the Claromentis steps around them.
+ * The ready-made first-broker-login flow: Keycloak's own steps for reviewing the profile, creating or linking the
+ * account, with the Claromentis steps around them. {@link SignInGuarantees} adds it to every realm and binds it.
  *
- * <p>It is added to every realm (at start-up and when a realm is created) but never changed once there, so an
- * administrator's edits survive restarts and upgrades.
+ * <p>It is never changed once there, so an administrator's edits survive restarts and upgrades.
  */
 public final class ClaromentisFirstLoginFlow {
 
@@ -26,17 +22,6 @@ public final class ClaromentisFirstLoginFlow {
     private static final Logger LOG = Logger.getLogger(ClaromentisFirstLoginFlow.class);
 
     private ClaromentisFirstLoginFlow() {
-    }
-
-    static void installOnEveryRealm(KeycloakSessionFactory factory) {
-        factory.register(event -> {
-            if (event instanceof PostMigrationEvent) {
-                KeycloakModelUtils.runJobInTransaction(factory, session ->
-                        session.realms().getRealmsStream().forEach(ClaromentisFirstLoginFlow::ensure));
-            } else if (event instanceof RealmModel.RealmPostCreateEvent created) {
-                ensure(created.getCreatedRealm());
-            }
-        });
     }
 
     /** Adds the flow to the realm unless a flow of that alias exists. */

@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.broker;
 
+import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.provisioning.ProvisioningQueue;
 import com.claromentis.keycloak.signin.LoginKind;
 import org.jboss.logging.Logger;
@@ -24,12 +25,11 @@ public final class ProvisionUserAuthenticator extends AbstractIdpAuthenticator {
     protected void authenticateImpl(AuthenticationFlowContext context, SerializedBrokeredIdentityContext serializedCtx,
                                      BrokeredIdentityContext brokerContext) {
         UserModel user = context.getUser();
-        if (user != null && LoginKind.of(context.getSession(), brokerContext.getIdpConfig(), context.getAuthenticatorConfig())
-                == LoginKind.ENTERPRISE) {
+        if (user != null && LoginKind.of(context.getSession(), brokerContext.getIdpConfig()) == LoginKind.ENTERPRISE) {
             ProvisioningQueue queue = context.getSession().getProvider(ProvisioningQueue.class);
             boolean queued = queue != null && queue.signedIn(context.getRealm(), user);
-            LOG.debugf("First sign-in of '%s' through '%s': provisioning %s", user.getUsername(),
-                    brokerContext.getIdpConfig().getAlias(), queued ? "queued" : "not needed");
+            LOG.debugf("First sign-in of '%s' through '%s': provisioning %s", LogSafe.of(user.getUsername()),
+                    LogSafe.of(brokerContext.getIdpConfig().getAlias()), queued ? "queued" : "not needed");
         }
         context.success();
     }

@@ -1,6 +1,8 @@
 package com.claromentis.keycloak.broker;
 
+import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.signin.LoginKind;
+import com.claromentis.keycloak.signin.ProviderSignInSettings;
 
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -23,7 +25,9 @@ import jakarta.ws.rs.core.Response;
  */
 public final class SocialLoginGuardAuthenticator extends AbstractIdpAuthenticator {
 
-    static final String NO_ACCOUNT_MESSAGE = "claromentisSocialNoAccount";
+    /** Template in theme-resources, so it exists in every login theme; message key claromentisSocialNoAccount. */
+    static final String NO_ACCOUNT_PAGE = "claromentis-social-no-account.ftl";
+    static final String PROVIDER_NAME_ATTRIBUTE = "claromentisProviderName";
 
     private static final Logger LOG = Logger.getLogger(SocialLoginGuardAuthenticator.class);
 
@@ -31,29 +35,36 @@ public final class SocialLoginGuardAuthenticator extends AbstractIdpAuthenticato
     protected void authenticateImpl(AuthenticationFlowContext context, SerializedBrokeredIdentityContext serializedCtx,
                                      BrokeredIdentityContext brokerContext) {
         IdentityProviderModel provider = brokerContext.getIdpConfig();
-        if (LoginKind.of(context.getSession(), provider, context.getAuthenticatorConfig()) == LoginKind.ENTERPRISE) {
+        if (LoginKind.of(context.getSession(), provider) == LoginKind.ENTERPRISE) {
+            context.success();
+            return;
+        }
+        if (ProviderSignInSettings.of(provider).optedOut()) {
+            LOG.warnf("Social sign-in through '%s' passes the guard: the provider is opted out (%s=off)",
+                    LogSafe.of(provider.getAlias()), ProviderSignInSettings.GUARD);
             context.success();
             return;
         }
         UserModel existing = existingAccount(context, brokerContext.getEmail());
         if (existing != null) {
-            LOG.debugf("Social sign-in through '%s' matches an existing account; offering to link it", provider.getAlias());
+            LOG.debugf("Social sign-in through '%s' matches an existing account; offering to link it",
+                    LogSafe.of(provider.getAlias()));
             context.getAuthenticationSession().setAuthNote(EXISTING_USER_INFO,
                     new ExistingUserInfo(existing.getId(), UserModel.EMAIL, existing.getEmail()).serialize());
             context.success();
             return;
         }
         LOG.infof("Refused a social sign-in through '%s': no account to link it to, and social sign-ins create none",
-                provider.getAlias());
+                LogSafe.of(provider.getAlias()));
         context.getEvent()
                 .detail("reason", "social_login_creates_no_account")
                 .detail("identity_provider", provider.getAlias())
                 .error(Errors.USER_NOT_FOUND);
-        String name = provider.getDisplayName() == null || provider.getDisplayName().isBlank()
-                ? provider.getAlias() : provider.getDisplayName();
+        // Not Keycloak's error page: it renders messages through kcSanitize, which keeps markup in the name.
         Response page = context.form()
-                .setError(NO_ACCOUNT_MESSAGE, name)
-                .createErrorPage(Response.Status.FORBIDDEN);
+                .setAttribute(PROVIDER_NAME_ATTRIBUTE, displayName(provider))
+                .setStatus(Response.Status.FORBIDDEN)
+                .createForm(NO_ACCOUNT_PAGE);
         context.failureChallenge(AuthenticationFlowError.INVALID_USER, page);
     }
 
@@ -61,6 +72,11 @@ public final class SocialLoginGuardAuthenticator extends AbstractIdpAuthenticato
     protected void actionImpl(AuthenticationFlowContext context, SerializedBrokeredIdentityContext serializedCtx,
                               BrokeredIdentityContext brokerContext) {
         authenticateImpl(context, serializedCtx, brokerContext);
+    }
+
+    static String displayName(IdentityProviderModel provider) {
+        return provider.getDisplayName() == null || provider.getDisplayName().isBlank()
+                ? provider.getAlias() : provider.getDisplayName();
     }
 
     /** An enabled account whose email matches and was verified; a social provider's word alone proves nothing. */

@@ -4,46 +4,55 @@ import org.keycloak.broker.provider.IdentityProvider;
 import org.keycloak.broker.provider.IdentityProviderFactory;
 import org.keycloak.broker.social.SocialIdentityProvider;
 import org.keycloak.broker.social.SocialIdentityProviderFactory;
-import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Whether a sign-in came through a social provider (a person's own account at Google, Facebook, X, Microsoft,
  * GitHub...) or the company's identity system (LDAP, SAML, OIDC, Entra ID).
  *
- * <p>Claromentis accounts are created only for the company's own identities; which providers are social is
- * decided by their factory type, unless an administrator lists an alias explicitly in the step's settings.
+ * <p>Claromentis accounts are created only for the company's own identities. The one classification, used by the
+ * first-login steps and by provisioning alike: the provider's own {@value ProviderSignInSettings#KIND} setting when
+ * the administrator set one, otherwise its factory type.
  */
 public enum LoginKind {
     SOCIAL, ENTERPRISE;
 
-    /** Step setting: aliases to treat as social whatever their type, separated by commas or '##'. */
-    public static final String SOCIAL_ALIASES = "claromentis.social.aliases";
-    /** Step setting: aliases to treat as enterprise whatever their type. */
-    public static final String ENTERPRISE_ALIASES = "claromentis.enterprise.aliases";
+    /** A provider's kind and, for an administrator, why. */
+    public record Classification(LoginKind kind, String reason) {
+    }
 
-    public static LoginKind of(KeycloakSession session, IdentityProviderModel provider, AuthenticatorConfigModel config) {
-        Map<String, String> settings = config == null || config.getConfig() == null ? Map.of() : config.getConfig();
-        String alias = provider.getAlias().toLowerCase(Locale.ROOT);
-        if (aliases(settings.get(ENTERPRISE_ALIASES)).contains(alias)) {
-            return ENTERPRISE;
+    public static LoginKind of(KeycloakSession session, IdentityProviderModel provider) {
+        return classify(session, provider).kind();
+    }
+
+    public static Classification classify(KeycloakSession session, IdentityProviderModel provider) {
+        ProviderSignInSettings settings = ProviderSignInSettings.of(provider);
+        if (settings.kindOverride().isPresent()) {
+            LoginKind kind = settings.kindOverride().get();
+            return new Classification(kind, ProviderSignInSettings.KIND + "=" + kind.name().toLowerCase(java.util.Locale.ROOT)
+                    + " set on the provider");
         }
-        if (aliases(settings.get(SOCIAL_ALIASES)).contains(alias)) {
-            return SOCIAL;
+        KeycloakSessionFactory factories = session.getKeycloakSessionFactory();
+        String type = provider.getProviderId();
+        LoginKind byType = ofType(session, type);
+        String reason;
+        if (byType == ENTERPRISE) {
+            reason = "type '" + type + "' is an enterprise provider";
+        } else if (factories.getProviderFactory(SocialIdentityProvider.class, type) != null) {
+            reason = "type '" + type + "' is a social provider";
+        } else {
+            reason = "type '" + type + "' is not installed on this server: treated as social";
         }
-        return ofType(session, provider.getProviderId());
+        if (settings.unreadableKind().isPresent()) {
+            reason += " (" + ProviderSignInSettings.KIND + " must be social or enterprise; the stored value is ignored)";
+        }
+        return new Classification(byType, reason);
     }
 
     /** The kind of a provider type: social providers register under their own SPI, apart from the others. */
-    public static LoginKind ofType(KeycloakSession session, String providerId) {
+    static LoginKind ofType(KeycloakSession session, String providerId) {
         KeycloakSessionFactory factories = session.getKeycloakSessionFactory();
         if (factories.getProviderFactory(SocialIdentityProvider.class, providerId) instanceof SocialIdentityProviderFactory<?>) {
             return SOCIAL;
@@ -51,15 +60,5 @@ public enum LoginKind {
         // An unknown type gets the answer that never creates an account.
         return factories.getProviderFactory(IdentityProvider.class, providerId) instanceof IdentityProviderFactory<?>
                 ? ENTERPRISE : SOCIAL;
-    }
-
-    static Set<String> aliases(String value) {
-        if (value == null || value.isBlank()) {
-            return Set.of();
-        }
-        return Arrays.stream(value.split("##|,"))
-                .map(s -> s.trim().toLowerCase(Locale.ROOT))
-                .filter(s -> !s.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
     }
 }

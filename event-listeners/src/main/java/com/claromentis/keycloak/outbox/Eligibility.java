@@ -44,6 +44,6 @@ final class Eligibility {
 
     private static boolean isSocial(KeycloakSession session, String alias) {
         IdentityProviderModel provider = session.identityProviders().getByAlias(alias);
-        return provider != null && LoginKind.ofType(session, provider.getProviderId()) == LoginKind.SOCIAL;
+        return provider != null && LoginKind.of(session, provider) == LoginKind.SOCIAL;
     }
 }

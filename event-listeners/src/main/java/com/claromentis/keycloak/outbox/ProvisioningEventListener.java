@@ -67,7 +67,7 @@ final class ProvisioningEventListener implements EventListenerProvider {
         String alias = details == null ? null : details.get(Details.IDENTITY_PROVIDER);
         if (alias != null) {
             IdentityProviderModel provider = session.identityProviders().getByAlias(alias);
-            return provider != null && LoginKind.of(session, provider, null) == LoginKind.ENTERPRISE;
+            return provider != null && LoginKind.of(session, provider) == LoginKind.ENTERPRISE;
         }
         // A directory user (LDAP, Kerberos); Eligibility still keeps out the People API storage's own users.
         return user.getFederationLink() != null;

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.IdentityProviderRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
 
 import java.time.Duration;
 import java.util.Map;
@@ -51,6 +52,10 @@ class FirstLoginProvisioningIT {
                 .mapAttribute("title", "jobTitle")
                 .mapAttribute("physicalDeliveryOfficeName", "office");
         oidc = EntraSimulator.start(Map.of());
+        // The simulator's tokens carry a tenant: the OIDC provider is held to the realm's Entra tenant by default.
+        RealmRepresentation pinned = realm.representation();
+        pinned.setAttributes(SocialLoginIT.withTenant(pinned.getAttributes(), TENANT));
+        realm.update(pinned);
         IdentityProviderRepresentation enterprise = SocialLoginIT.provider(oidc, TENANT, OIDC, "oidc", "Company sign-in");
         // Later sign-ins bring the provider's current name into Keycloak, so they can be pushed on.
         enterprise.getConfig().put("syncMode", "FORCE");

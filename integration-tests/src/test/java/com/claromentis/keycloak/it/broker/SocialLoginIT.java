@@ -41,6 +41,8 @@ class SocialLoginIT {
         realm.admin().post(realm.adminPath() + "/identity-provider/instances", provider(SOCIAL, "test-social", "Google"));
         realm.admin().post(realm.adminPath() + "/identity-provider/instances", provider(ENTERPRISE, "oidc", "Company sign-in"));
         RealmRepresentation representation = realm.representation();
+        // The simulator's tokens carry a tenant: the enterprise OIDC provider is held to the realm's Entra tenant.
+        representation.setAttributes(withTenant(representation.getAttributes(), TENANT));
         representation.setEventsEnabled(true);
         representation.setEnabledEventTypes(new ArrayList<>());
         realm.update(representation);
@@ -160,5 +162,12 @@ class SocialLoginIT {
         config.put("syncMode", "IMPORT");
         provider.setConfig(config);
         return provider;
+    }
+
+    /** Realm attributes pinning the realm to {@code tenant}, as an administrator does for generic OIDC providers. */
+    static Map<String, String> withTenant(Map<String, String> attributes, String tenant) {
+        Map<String, String> pinned = attributes == null ? new HashMap<>() : new HashMap<>(attributes);
+        pinned.put("claromentis.entra.tenant", tenant);
+        return pinned;
     }
 }

@@ -48,15 +48,20 @@ class EntraTenantGuardIT {
         EntraFixtures.pinRealmTenant(realm, CONTOSO);
         create(realm, EntraFixtures.multiTenantOidcProvider(GUARDED, simulator));
         EntraFixtures.attachTenantGuard(realm, GUARDED);
-        create(realm, EntraFixtures.multiTenantOidcProvider(UNGUARDED, simulator));
+        // The control and the authenticator-only setups opt out of the tenant guard every OIDC provider now gets.
+        IdentityProviderRepresentation unguarded = EntraFixtures.multiTenantOidcProvider(UNGUARDED, simulator);
+        unguarded.getConfig().put("claromentis.guard", "off");
+        create(realm, unguarded);
         EntraFixtures.createTenantGuardFlow(realm, GUARD_FLOW);
         IdentityProviderRepresentation postLogin = EntraFixtures.multiTenantOidcProvider(POST_LOGIN, simulator);
         postLogin.setPostBrokerLoginFlowAlias(GUARD_FLOW);
+        postLogin.getConfig().put("claromentis.guard", "off");
         create(realm, postLogin);
         EntraFixtures.createFirstLoginFlowWithTenantGuard(realm, FIRST_LOGIN_FLOW);
         IdentityProviderRepresentation firstLogin = EntraFixtures.multiTenantOidcProvider(FIRST_LOGIN, simulator);
         firstLogin.setFirstBrokerLoginFlowAlias(FIRST_LOGIN_FLOW);
         firstLogin.setPostBrokerLoginFlowAlias(GUARD_FLOW);
+        firstLogin.getConfig().put("claromentis.guard", "off");
         create(realm, firstLogin);
     }
 

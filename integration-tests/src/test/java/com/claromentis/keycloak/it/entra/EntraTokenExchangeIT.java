@@ -85,6 +85,8 @@ class EntraTokenExchangeIT {
         EntraFixtures.attachTenantGuard(realm, GUARDED_OIDC);
         IdentityProviderRepresentation unguarded = EntraFixtures.multiTenantOidcProvider(UNGUARDED_OIDC, simulator);
         unguarded.getConfig().put("disableTypeClaimCheck", "true");
+        // The control opts out of the tenant guard every OIDC provider now gets by default.
+        unguarded.getConfig().put("claromentis.guard", "off");
         create(realm, unguarded);
         String exchanger = createConfidentialClient(realm);
         grantTokenExchange(realm, exchanger, ENTRA, GUARDED_OIDC, UNGUARDED_OIDC);
