@@ -90,10 +90,6 @@ public final class EntraIdConfig extends OIDCIdentityProviderConfig {
         return Boolean.parseBoolean(getConfig().get(ALLOW_GUEST_USERS));
     }
 
-    public void setGuestUsersAllowed(boolean allowed) {
-        getConfig().put(ALLOW_GUEST_USERS, String.valueOf(allowed));
-    }
-
     @Override
     public int getAllowedClockSkew() {
         String value = getConfig().get(CLOCK_SKEW);
