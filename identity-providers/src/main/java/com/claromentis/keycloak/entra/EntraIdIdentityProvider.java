@@ -19,7 +19,7 @@ import org.keycloak.services.ErrorResponseException;
 
 /**
  * Keycloak's OIDC broker bound to exactly one Entra tenant. Keycloak still does the OIDC work (code flow, PKCE,
- * nonce, signature with the tenant's JWKS, issuer); this class adds the Entra rules of {@link EntraTokenValidator}
+ * nonce, signature with the tenant's JWKS, issuer); this class adds the Entra rules of {@link EntraTenantRules}
  * on every ID token, browser sign-in and external token exchange alike, and links users by {@code oid}.
  */
 public final class EntraIdIdentityProvider extends OIDCIdentityProvider {
@@ -109,7 +109,7 @@ public final class EntraIdIdentityProvider extends OIDCIdentityProvider {
     private EntraVerdict checkEntraRules(String encodedToken) {
         EntraTokenValidator validator;
         try {
-            validator = entraConfig.newTokenValidator();
+            validator = new EntraTokenValidator(entraConfig.newTenantRules());
         } catch (IllegalArgumentException e) {
             return EntraVerdict.refused(EntraRefusal.PROVIDER_MISCONFIGURED);
         }
@@ -125,7 +125,7 @@ public final class EntraIdIdentityProvider extends OIDCIdentityProvider {
 
     /** oid is the user's stable id in the tenant; sub differs per app and email can be changed by the user. */
     private void useObjectIdAsId(BrokeredIdentityContext identity, JsonWebToken token) {
-        Object oid = token == null ? null : token.getOtherClaims().get(EntraTokenValidator.OBJECT_ID);
+        Object oid = token == null ? null : token.getOtherClaims().get(EntraTenantRules.OBJECT_ID);
         if (!(oid instanceof String objectId) || !EntraTenants.isGuid(objectId)) {
             // Unreachable after validateToken; kept so a future code path cannot silently fall back to sub.
             throw new IdentityBrokerException("Entra ID token has no valid oid")
