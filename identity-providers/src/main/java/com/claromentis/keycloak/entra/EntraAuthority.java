@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The authority (login host) a tenant signs in at, and the tenant-specific endpoints derived from it.
@@ -13,6 +14,9 @@ import java.util.Locale;
 public final class EntraAuthority {
 
     public static final String DEFAULT_HOST = "login.microsoftonline.com";
+
+    private static final Pattern IPV4 = Pattern.compile("(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
+            + "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
     private final String base;
 
@@ -72,9 +76,16 @@ public final class EntraAuthority {
         if (host.equals("localhost")) {
             return true;
         }
-        String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        // Only IP literals: resolving a name here would let DNS decide whether http is allowed.
-        if (!literal.matches("[0-9.]+|[0-9a-f:]+")) {
+        // Only IP literals, told apart by their syntax: resolving a name here would let DNS decide whether http is
+        // allowed. An IPv6 literal is always bracketed in a URI (URI.getHost() keeps the brackets), so a name made
+        // of hex letters such as "cafe" or "dead" is a name; IPv4 must be a full dotted quad, because
+        // InetAddress.getByName looks up anything it cannot parse as a literal.
+        String literal;
+        if (host.startsWith("[") && host.endsWith("]") && host.indexOf(':') > 0) {
+            literal = host.substring(1, host.length() - 1);
+        } else if (IPV4.matcher(host).matches()) {
+            literal = host;
+        } else {
             return false;
         }
         try {

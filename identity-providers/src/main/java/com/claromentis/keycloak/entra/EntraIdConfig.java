@@ -52,7 +52,7 @@ public final class EntraIdConfig extends OIDCIdentityProviderConfig {
             .helpText("Accept B2B guests of the tenant (users whose home directory is elsewhere). Off: members only.")
             .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
             .property().name(CLOCK_SKEW).label("Allowed clock skew (seconds)")
-            .helpText("Tolerance for exp/nbf of Entra tokens, 0 to " + MAX_CLOCK_SKEW_SECONDS + ".")
+            .helpText("Tolerance for exp/nbf/iat of Entra tokens, 0 to " + MAX_CLOCK_SKEW_SECONDS + ".")
             .type(ProviderConfigProperty.STRING_TYPE).defaultValue(String.valueOf(DEFAULT_CLOCK_SKEW_SECONDS)).add()
             .build();
 
@@ -88,10 +88,6 @@ public final class EntraIdConfig extends OIDCIdentityProviderConfig {
 
     public boolean isGuestUsersAllowed() {
         return Boolean.parseBoolean(getConfig().get(ALLOW_GUEST_USERS));
-    }
-
-    public void setGuestUsersAllowed(boolean allowed) {
-        getConfig().put(ALLOW_GUEST_USERS, String.valueOf(allowed));
     }
 
     @Override
@@ -139,8 +135,8 @@ public final class EntraIdConfig extends OIDCIdentityProviderConfig {
         return false;
     }
 
-    /** @return the validator for this tenant, or throws if the provider was stored without a valid tenant */
-    public EntraTokenValidator newTokenValidator() {
+    /** @return the claim rules of this tenant and app, or throws if the provider was stored without a valid tenant */
+    public EntraTenantRules newTenantRules() {
         String tenant = getTenant();
         if (!EntraTenants.isGuid(tenant) || EntraTenants.refusalReason(tenant).isPresent()) {
             throw new IllegalArgumentException("entra-id provider has no valid tenant ID");
@@ -149,8 +145,7 @@ public final class EntraIdConfig extends OIDCIdentityProviderConfig {
         if (clientId == null || clientId.isBlank()) {
             throw new IllegalArgumentException("entra-id provider has no client ID");
         }
-        return new EntraTokenValidator(getAuthority().issuer(tenant), tenant, clientId, isGuestUsersAllowed(),
-                getAllowedClockSkew());
+        return new EntraTenantRules(getAuthority(), tenant, clientId, isGuestUsersAllowed(), getAllowedClockSkew());
     }
 
     /**

@@ -1,5 +1,8 @@
 package com.claromentis.keycloak.entra;
 
+import java.util.Optional;
+import java.util.function.Predicate;
+
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
@@ -11,6 +14,7 @@ import org.keycloak.broker.provider.IdentityBrokerException;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.jose.jws.JWSInput;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.JWTAuthorizationGrantValidationContext;
@@ -19,12 +23,14 @@ import org.keycloak.services.ErrorResponseException;
 
 /**
  * Keycloak's OIDC broker bound to exactly one Entra tenant. Keycloak still does the OIDC work (code flow, PKCE,
- * nonce, signature with the tenant's JWKS, issuer); this class adds the Entra rules of {@link EntraTokenValidator}
- * on every ID token, browser sign-in and external token exchange alike, and links users by {@code oid}.
+ * nonce, the tenant's JWKS and its key cache); every ID token, browser sign-in and external token exchange alike,
+ * is checked by {@link EntraTokenValidator} alone (signature once, then every rule of {@link EntraTenantRules}),
+ * and users are linked by {@code oid}.
  */
 public final class EntraIdIdentityProvider extends OIDCIdentityProvider {
 
-    private final EntraIdConfig entraConfig;
+    private final Optional<EntraTokenValidator> validator;
+    private final Predicate<JWSInput> signatureCheck;
 
     /**
      * The broker endpoint's event. getFederatedIdentity() has no event parameter, yet the endpoint records the
@@ -33,11 +39,27 @@ public final class EntraIdIdentityProvider extends OIDCIdentityProvider {
      */
     private EventBuilder brokerEvent;
 
-    public EntraIdIdentityProvider(KeycloakSession session, EntraIdConfig config) {
+    /**
+     * The last token this (per-request) provider accepted. Token exchange checks the subject token first, to answer
+     * with the Entra reason, and Keycloak's exchange code then asks {@link #validateToken} for the same token again;
+     * this keeps its signature from being verified twice.
+     */
+    private String acceptedToken;
+    private EntraVerdict acceptedVerdict;
+
+    /** @param validator from the factory's cache; empty when the provider was stored without a valid tenant */
+    EntraIdIdentityProvider(KeycloakSession session, EntraIdConfig config, Optional<EntraTokenValidator> validator) {
+        this(session, config, validator, null);
+    }
+
+    /** @param signatureCheck null for Keycloak's check with the tenant's JWKS; tests pass their own keys */
+    EntraIdIdentityProvider(KeycloakSession session, EntraIdConfig config, Optional<EntraTokenValidator> validator,
+                            Predicate<JWSInput> signatureCheck) {
         super(session, config);
         // Derived again at run time so stored endpoint URLs can never point somewhere else than the tenant.
         config.applyTenantEndpoints();
-        this.entraConfig = config;
+        this.validator = validator;
+        this.signatureCheck = signatureCheck != null ? signatureCheck : this::verify;
     }
 
     @Override
@@ -46,9 +68,15 @@ public final class EntraIdIdentityProvider extends OIDCIdentityProvider {
         return super.callback(realm, callback, event);
     }
 
+    /**
+     * Replaces Keycloak's validation instead of adding to it: everything it checks (signature, exp/nbf, aud, azp,
+     * issuer) is an Entra rule too, only stricter, and calling it would verify the signature a second time. The
+     * audience is checked even when Keycloak asks to ignore it (it does for token exchange): a token issued to
+     * another app must never become a session here.
+     */
     @Override
     protected JsonWebToken validateToken(String encodedToken, boolean ignoreAudience) {
-        EntraVerdict verdict = checkEntraRules(encodedToken);
+        EntraVerdict verdict = check(encodedToken);
         if (!verdict.isAccepted()) {
             EntraRefusal refusal = verdict.refusal();
             EntraRefusals.log("entra-id", getConfig().getAlias(), refusal);
@@ -58,8 +86,7 @@ public final class EntraIdIdentityProvider extends OIDCIdentityProvider {
             throw new IdentityBrokerException("Entra ID token refused: " + refusal.code())
                     .withMessageCode(refusal.messageKey());
         }
-        // Keycloak's own checks still run: signature through its key cache, issuer, exp/nbf, aud and azp.
-        return super.validateToken(encodedToken, ignoreAudience);
+        return verdict.token();
     }
 
     @Override
@@ -84,7 +111,9 @@ public final class EntraIdIdentityProvider extends OIDCIdentityProvider {
         if (!OAuth2Constants.ID_TOKEN_TYPE.equals(tokenType) && !OAuth2Constants.JWT_TOKEN_TYPE.equals(tokenType)) {
             throw refuseExchange(event, EntraRefusal.UNSUPPORTED_TOKEN_TYPE);
         }
-        EntraVerdict verdict = checkEntraRules(subjectToken);
+        // Checked here rather than only in validateToken: Keycloak's exchange code would replace our reason with
+        // its generic "token validation failure".
+        EntraVerdict verdict = check(subjectToken);
         if (!verdict.isAccepted()) {
             throw refuseExchange(event, verdict.refusal());
         }
@@ -106,14 +135,19 @@ public final class EntraIdIdentityProvider extends OIDCIdentityProvider {
         throw new IdentityBrokerException("The JWT authorization grant is not supported by entra-id providers");
     }
 
-    private EntraVerdict checkEntraRules(String encodedToken) {
-        EntraTokenValidator validator;
-        try {
-            validator = entraConfig.newTokenValidator();
-        } catch (IllegalArgumentException e) {
-            return EntraVerdict.refused(EntraRefusal.PROVIDER_MISCONFIGURED);
+    /** The one place a token of this provider is checked; package-private for tests. */
+    EntraVerdict check(String encodedToken) {
+        if (acceptedToken != null && acceptedToken.equals(encodedToken)) {
+            return acceptedVerdict;
         }
-        return validator.validate(encodedToken, this::verify, Time.currentTimeSeconds());
+        EntraVerdict verdict = validator
+                .map(v -> v.validate(encodedToken, signatureCheck, Time.currentTimeSeconds()))
+                .orElseGet(() -> EntraVerdict.refused(EntraRefusal.PROVIDER_MISCONFIGURED));
+        if (verdict.isAccepted()) {
+            acceptedToken = encodedToken;
+            acceptedVerdict = verdict;
+        }
+        return verdict;
     }
 
     private ErrorResponseException refuseExchange(EventBuilder event, EntraRefusal refusal) {
@@ -125,7 +159,7 @@ public final class EntraIdIdentityProvider extends OIDCIdentityProvider {
 
     /** oid is the user's stable id in the tenant; sub differs per app and email can be changed by the user. */
     private void useObjectIdAsId(BrokeredIdentityContext identity, JsonWebToken token) {
-        Object oid = token == null ? null : token.getOtherClaims().get(EntraTokenValidator.OBJECT_ID);
+        Object oid = token == null ? null : token.getOtherClaims().get(EntraTenantRules.OBJECT_ID);
         if (!(oid instanceof String objectId) || !EntraTenants.isGuid(objectId)) {
             // Unreachable after validateToken; kept so a future code path cannot silently fall back to sub.
             throw new IdentityBrokerException("Entra ID token has no valid oid")

@@ -12,6 +12,8 @@ public final class EntraIdIdentityProviderFactory extends AbstractIdentityProvid
 
     public static final String PROVIDER_ID = "entra-id";
 
+    private final EntraTokenValidators validators = new EntraTokenValidators();
+
     @Override
     public String getId() {
         return PROVIDER_ID;
@@ -29,7 +31,8 @@ public final class EntraIdIdentityProviderFactory extends AbstractIdentityProvid
 
     @Override
     public EntraIdIdentityProvider create(KeycloakSession session, IdentityProviderModel model) {
-        return new EntraIdIdentityProvider(session, new EntraIdConfig(model));
+        EntraIdConfig config = new EntraIdConfig(model);
+        return new EntraIdIdentityProvider(session, config, validators.forConfig(config));
     }
 
     @Override

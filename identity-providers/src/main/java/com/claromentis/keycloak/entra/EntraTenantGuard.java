@@ -2,7 +2,6 @@ package com.claromentis.keycloak.entra;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -19,7 +18,9 @@ import org.keycloak.util.JsonSerialization;
 /**
  * Decides whether a brokered sign-in through any provider (built-in {@code microsoft}, a generic {@code oidc}
  * aimed at Microsoft, or {@code entra-id}) comes from the realm's Entra tenant. Used by the post-broker-login
- * authenticator and the identity-provider mapper; pure so it can be tested without a server.
+ * authenticator and the identity-provider mapper; pure so it can be tested without a server. This class finds
+ * the token and tells whether the sign-in is Microsoft's; the tenant rules themselves are
+ * {@link EntraTenantRules#tenantRefusal}, the same ones the {@code entra-id} provider applies.
  *
  * <p>Where the token comes from: the OIDC broker's signature-validated ID/access token when present; otherwise
  * the raw access token. Reading the latter without verifying its signature is sound only because it was either
@@ -68,39 +69,7 @@ public final class EntraTenantGuard {
         if (claims.isEmpty()) {
             return Optional.of(EntraRefusal.MISSING_TENANT);
         }
-        Object tid = claims.get().get(EntraTokenValidator.TENANT_ID);
-        if (tid == null) {
-            return Optional.of(EntraRefusal.MISSING_TENANT);
-        }
-        if (!(tid instanceof String tenant) || !EntraTenants.isGuid(tenant)) {
-            return Optional.of(EntraRefusal.INVALID_TENANT_CLAIM);
-        }
-        if (tenant.equals(EntraTenants.PERSONAL_ACCOUNT_TENANT)) {
-            return Optional.of(EntraRefusal.PERSONAL_ACCOUNT);
-        }
-        if (realmTenant.isEmpty()) {
-            return Optional.of(EntraRefusal.REALM_TENANT_UNKNOWN);
-        }
-        if (!tenant.equals(realmTenant.get())) {
-            return Optional.of(EntraRefusal.TENANT_MISMATCH);
-        }
-        Object iss = claims.get().get("iss");
-        if (iss instanceof String issuer) {
-            if (issuer.contains("{tenantid}")) {
-                return Optional.of(EntraRefusal.ISSUER_TEMPLATE);
-            }
-            // v1 (sts.windows.net/{tid}/) and v2 ({authority}/{tid}/v2.0) issuers both carry the tenant as the
-            // first path segment; it must be the tid the token claims.
-            String issuerTenant = firstPathSegment(issuer);
-            if (issuerTenant == null || !issuerTenant.equals(tenant)) {
-                return Optional.of(EntraRefusal.ISSUER_MISMATCH);
-            }
-            Object home = claims.get().get("idp");
-            if (!guestsAllowed && home != null && !home.equals(issuer)) {
-                return Optional.of(EntraRefusal.GUEST_USER);
-            }
-        }
-        return Optional.empty();
+        return EntraTenantRules.tenantRefusal(claims.get(), realmTenant, guestsAllowed);
     }
 
     static boolean isMicrosoft(IdentityProviderModel idp, Optional<Map<String, Object>> claims) {
@@ -115,7 +84,7 @@ public final class EntraTenantGuard {
                 return true;
             }
         }
-        return claims.map(c -> c.containsKey(EntraTokenValidator.TENANT_ID)
+        return claims.map(c -> c.containsKey(EntraTenantRules.TENANT_ID)
                 || (c.get("iss") instanceof String iss && isMicrosoftUrl(iss))).orElse(false);
     }
 
@@ -131,25 +100,12 @@ public final class EntraTenantGuard {
         }
     }
 
-    private static String firstPathSegment(String url) {
-        try {
-            String path = URI.create(url).getPath();
-            if (path == null) {
-                return null;
-            }
-            String[] segments = path.split("/");
-            return segments.length > 1 ? segments[1] : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
     static Optional<Map<String, Object>> claimsOf(Map<String, Object> contextData, Supplier<String> fallbackToken) {
         if (contextData != null) {
             for (String key : new String[] {OIDCIdentityProvider.VALIDATED_ID_TOKEN, OIDCIdentityProvider.VALIDATED_ACCESS_TOKEN}) {
                 Object token = contextData.get(key);
                 if (token instanceof JsonWebToken jwt) {
-                    return Optional.of(claimsOf(jwt));
+                    return Optional.of(EntraTenantRules.claimsOf(jwt));
                 }
             }
             Object raw = contextData.get(AbstractOAuth2IdentityProvider.FEDERATED_ACCESS_TOKEN);
@@ -162,14 +118,6 @@ public final class EntraTenantGuard {
         }
         String fallback = fallbackToken == null ? null : fallbackToken.get();
         return fallback == null ? Optional.empty() : decodePayload(fallback);
-    }
-
-    private static Map<String, Object> claimsOf(JsonWebToken jwt) {
-        Map<String, Object> claims = new HashMap<>(jwt.getOtherClaims());
-        if (jwt.getIssuer() != null) {
-            claims.put("iss", jwt.getIssuer());
-        }
-        return claims;
     }
 
     @SuppressWarnings("unchecked")

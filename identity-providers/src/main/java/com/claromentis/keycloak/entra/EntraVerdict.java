@@ -39,7 +39,7 @@ public final class EntraVerdict {
 
     /** @return the Entra object id of the accepted user, the stable id the realm links users by */
     public String objectId() {
-        return (String) token.getOtherClaims().get(EntraTokenValidator.OBJECT_ID);
+        return (String) token.getOtherClaims().get(EntraTenantRules.OBJECT_ID);
     }
 
     @Override

@@ -292,10 +292,10 @@ class EntraIdConfigTest {
     }
 
     @Test
-    void validatorRefusesProviderStoredWithoutValidTenant() {
+    void rulesRefuseProviderStoredWithoutValidTenant() {
         EntraIdConfig config = config("common", null);
 
-        assertThatThrownBy(config::newTokenValidator).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(config::newTenantRules).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

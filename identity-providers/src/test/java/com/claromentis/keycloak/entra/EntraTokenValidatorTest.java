@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class EntraTokenValidatorTest {
 
-    private static final EntraTokenValidator MEMBERS_ONLY = new EntraTokenValidator(ISSUER, TENANT, CLIENT_ID, false, 30);
-    private static final EntraTokenValidator GUESTS_ALLOWED = new EntraTokenValidator(ISSUER, TENANT, CLIENT_ID, true, 30);
+    private static final EntraTokenValidator MEMBERS_ONLY = TestTokens.validator(false);
+    private static final EntraTokenValidator GUESTS_ALLOWED = TestTokens.validator(true);
 
     private static final String PERSONAL = EntraTenants.PERSONAL_ACCOUNT_TENANT;
 
@@ -108,7 +108,7 @@ class EntraTokenValidatorTest {
                 hostile("http issuer", () -> TestTokens.signed(c -> c.issuer("http://login.microsoftonline.com/" + TENANT + "/v2.0")),
                         EntraRefusal.ISSUER_MISMATCH),
                 hostile("v1 issuer of our tenant", () -> TestTokens.signed(c -> c.issuer("https://sts.windows.net/" + TENANT + "/")),
-                        EntraRefusal.ISSUER_MISMATCH),
+                        EntraRefusal.V1_TOKEN),
                 hostile("issuer with a trailing slash", () -> TestTokens.signed(c -> c.issuer(ISSUER + "/")),
                         EntraRefusal.ISSUER_MISMATCH),
                 hostile("iss is an array", () -> TestTokens.rawSigned("{\"alg\":\"RS256\"}",
@@ -182,16 +182,17 @@ class EntraTokenValidatorTest {
     }
 
     @Test
-    void acceptsAudienceListContainingOurClient() {
-        String token = TestTokens.signed(c -> c.audience(List.of("api://other", CLIENT_ID)));
+    void acceptsAudienceListContainingOurClientWhenAzpNamesUs() {
+        String token = TestTokens.signed(c -> c.audience(List.of("api://other", CLIENT_ID)).claim("azp", CLIENT_ID));
 
         assertThat(MEMBERS_ONLY.validate(token, TestTokens.tenantKeys(), NOW).isAccepted()).isTrue();
     }
 
     @Test
     void acceptsLocalTestAuthority() {
-        String localIssuer = EntraAuthority.parse("http://127.0.0.1:8089/").issuer(TENANT);
-        EntraTokenValidator local = new EntraTokenValidator(localIssuer, TENANT, CLIENT_ID, false, 0);
+        EntraAuthority authority = EntraAuthority.parse("http://127.0.0.1:8089/");
+        String localIssuer = authority.issuer(TENANT);
+        EntraTokenValidator local = new EntraTokenValidator(new EntraTenantRules(authority, TENANT, CLIENT_ID, false, 0));
 
         assertThat(local.validate(TestTokens.signed(c -> c.issuer(localIssuer)), TestTokens.tenantKeys(), NOW).isAccepted()).isTrue();
     }

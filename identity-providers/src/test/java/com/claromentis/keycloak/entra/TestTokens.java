@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -61,6 +62,25 @@ final class TestTokens {
 
     static String signed(Consumer<JWTClaimsSet.Builder> customizer) {
         return signedWith(TENANT_KEY, customizer);
+    }
+
+    /** A validator of the global cloud for our tenant and client, 30 seconds of clock skew. */
+    static EntraTokenValidator validator(boolean guestsAllowed) {
+        return new EntraTokenValidator(new EntraTenantRules(EntraAuthority.parse(null), TENANT, CLIENT_ID, guestsAllowed, 30));
+    }
+
+    /** Signed by the tenant key with the given JOSE header {@code typ}. */
+    static String signedWithType(String typ, Consumer<JWTClaimsSet.Builder> customizer) {
+        JWTClaimsSet.Builder claims = memberClaims();
+        customizer.accept(claims);
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(TENANT_KEY.getKeyID())
+                    .type(new JOSEObjectType(typ)).build(), claims.build());
+            jwt.sign(new RSASSASigner(TENANT_KEY));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String signedWith(RSAKey key, Consumer<JWTClaimsSet.Builder> customizer) {

@@ -224,4 +224,36 @@ class EntraIdSignInIT {
             assertThat(EntraFixtures.visibleText(result.page())).contains("or this server's clock is wrong");
         }
     }
+
+    @Nested
+    @DisplayName("when the ID token's iat says it is only issued an hour from now")
+    class IssuedInFuture extends RefusedSignIn {
+        IssuedInFuture() {
+            super(HostileCase.ISSUED_IN_FUTURE);
+        }
+    }
+
+    @Nested
+    @DisplayName("when the ID token is issued for our app and another one, without azp")
+    class SeveralAudiences extends RefusedSignIn {
+        SeveralAudiences() {
+            super(HostileCase.SEVERAL_AUDIENCES);
+        }
+    }
+
+    @Nested
+    @DisplayName("when the ID token is a v1.0 token (ver 1.0, sts.windows.net issuer) of Contoso")
+    class V1Token extends RefusedSignIn {
+        V1Token() {
+            super(HostileCase.V1_TOKEN);
+        }
+    }
+
+    @Nested
+    @DisplayName("when the token's header says it is an access token (typ at+jwt)")
+    class AccessTokenTyp extends RefusedSignIn {
+        AccessTokenTyp() {
+            super(HostileCase.ACCESS_TOKEN_TYP);
+        }
+    }
 }

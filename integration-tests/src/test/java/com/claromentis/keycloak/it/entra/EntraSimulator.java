@@ -54,7 +54,17 @@ public final class EntraSimulator implements AutoCloseable {
         /** Signed with a key the tenant never published, under the published key id. */
         FOREIGN_KEY,
         /** Expired an hour ago. */
-        EXPIRED
+        EXPIRED,
+        /** Valid now by exp and nbf, but its iat says it will only be issued an hour from now. */
+        ISSUED_IN_FUTURE,
+        /** Issued for our app and another one at once, with no azp saying which of them asked for it. */
+        SEVERAL_AUDIENCES,
+        /** Shaped like a v1.0 token: {@code ver} 1.0 and the tenant's {@code https://sts.windows.net/{tid}/} issuer. */
+        V1_TOKEN,
+        /** JOSE header {@code typ: at+jwt}: an OAuth access token (RFC 9068), not an ID token. */
+        ACCESS_TOKEN_TYP,
+        /** No {@code iss} claim at all. */
+        NO_ISSUER
     }
 
     /** What Keycloak sent to the authorize endpoint: the tenant path segment and the query parameters. */
@@ -250,11 +260,18 @@ public final class EntraSimulator implements AutoCloseable {
     private Map<String, Object> claims(EntraUser user, String audience, String nonce, Tamper tamper) {
         long now = System.currentTimeMillis() / 1000;
         long issuedAt = tamper == Tamper.EXPIRED ? now - 7200 : now;
-        String issuer = issuer(user.tenantId());
         Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("aud", tamper == Tamper.WRONG_AUDIENCE ? OTHER_APPLICATION : audience);
-        claims.put("iss", issuer);
-        claims.put("iat", issuedAt);
+        claims.put("aud", switch (tamper) {
+            case WRONG_AUDIENCE -> OTHER_APPLICATION;
+            case SEVERAL_AUDIENCES -> List.of(audience, OTHER_APPLICATION);
+            default -> audience;
+        });
+        if (tamper == Tamper.V1_TOKEN) {
+            claims.put("iss", "https://sts.windows.net/" + user.tenantId() + "/");
+        } else if (tamper != Tamper.NO_ISSUER) {
+            claims.put("iss", issuer(user.tenantId()));
+        }
+        claims.put("iat", tamper == Tamper.ISSUED_IN_FUTURE ? now + 3600 : issuedAt);
         claims.put("nbf", issuedAt);
         claims.put("exp", issuedAt + 3600);
         if (user.homeIssuer() != null) {
@@ -272,14 +289,14 @@ public final class EntraSimulator implements AutoCloseable {
         // sub is pairwise per application in Entra; derive it so it is stable but never equals oid.
         claims.put("sub", base64Url(sha256(user.objectId() + "|" + audience)));
         claims.put("tid", user.tenantId());
-        claims.put("ver", "2.0");
+        claims.put("ver", tamper == Tamper.V1_TOKEN ? "1.0" : "2.0");
         return claims;
     }
 
     private String sign(Map<String, Object> claims, Tamper tamper) {
         try {
             Map<String, Object> header = new LinkedHashMap<>();
-            header.put("typ", "JWT");
+            header.put("typ", tamper == Tamper.ACCESS_TOKEN_TYP ? "at+jwt" : "JWT");
             header.put("alg", "RS256");
             header.put("kid", KEY_ID);
             String input = base64Url(JsonSerialization.writeValueAsBytes(header)) + "."

@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.it.entra;
 
+import com.claromentis.keycloak.it.entra.EntraSimulator.Tamper;
 import com.claromentis.keycloak.testing.BrokerLoginSession;
 import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.RealKeycloak;
@@ -78,7 +79,11 @@ class EntraTenantGuardIT {
     }
 
     private static SignInResult signIn(TestRealm realm, String alias, EntraUser user) {
-        simulator.nextSignIn(user);
+        return signIn(realm, alias, user, Tamper.NONE);
+    }
+
+    private static SignInResult signIn(TestRealm realm, String alias, EntraUser user, Tamper tamper) {
+        simulator.nextSignIn(user, tamper);
         return BrokerLoginSession.of(realm).signIn(alias);
     }
 
@@ -145,6 +150,36 @@ class EntraTenantGuardIT {
             assertThat(result.succeeded()).isFalse();
             assertThat(EntraFixtures.visibleText(result.page())).contains(EntraFixtures.message("entraGuestRefused"));
             assertNoAccount(realm, guest, before);
+        }
+
+        @Test
+        @DisplayName("then a guest whose token has no iss is refused for the missing issuer, not let in unchecked")
+        void guestWithoutIssuerIsRefused(TestRealm realm) {
+            // The provider validates no issuer (the multi-tenant issuer is a template), so only the guard sees it.
+            EntraUser guest = EntraFixtures.guestInContoso(simulator, "Nemo");
+            int before = EntraFixtures.userCount(realm);
+
+            SignInResult result = signIn(realm, GUARDED, guest, Tamper.NO_ISSUER);
+
+            assertThat(result.succeeded()).isFalse();
+            assertThat(EntraFixtures.visibleText(result.page())).contains(EntraFixtures.message("entraInvalidToken"));
+            assertNoAccount(realm, guest, before);
+            List<JsonNode> events = EntraFixtures.eventsWithReason(realm, "IDENTITY_PROVIDER_LOGIN_ERROR", "missing_issuer");
+            assertThat(events).isNotEmpty();
+            assertThat(events.get(0).path("details").path("identity_provider").asText()).isEqualTo(GUARDED);
+        }
+
+        @Test
+        @DisplayName("then a Contoso member whose token has no iss is refused too: the tenant is not proven by tid alone")
+        void memberWithoutIssuerIsRefused(TestRealm realm) {
+            EntraUser ned = EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Ned");
+            int before = EntraFixtures.userCount(realm);
+
+            SignInResult result = signIn(realm, GUARDED, ned, Tamper.NO_ISSUER);
+
+            assertThat(result.succeeded()).isFalse();
+            assertThat(EntraFixtures.visibleText(result.page())).contains(EntraFixtures.message("entraInvalidToken"));
+            assertNoAccount(realm, ned, before);
         }
     }
 

@@ -49,8 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Through {@code entra-id} the subject token is held to every rule of a browser sign-in. Through a generic
  * {@code oidc} provider the {@code entra-tenant-guard-mapper} holds it to the tenant only: Keycloak's v1 exchange
- * checks the signature but ignores the audience of external tokens, and the guard does not look at {@code aud} or
- * {@code idp}, so a Contoso token issued to another app, or a Contoso guest, is accepted there (use {@code entra-id}).
+ * checks the signature but ignores the audience of external tokens, and the guard does not look at {@code aud}, so a
+ * Contoso token issued to another app is accepted there (use {@code entra-id}).
  */
 @RealKeycloak
 @DisplayName("Given a realm bound to Contoso whose confidential client may exchange Microsoft tokens")
@@ -364,6 +364,38 @@ class EntraTokenExchangeIT {
     class Expired extends RefusedExchange {
         Expired() {
             super(HostileCase.EXPIRED);
+        }
+    }
+
+    @Nested
+    @DisplayName("when a Contoso token whose iat is an hour in the future is exchanged")
+    class IssuedInFuture extends RefusedExchange {
+        IssuedInFuture() {
+            super(HostileCase.ISSUED_IN_FUTURE);
+        }
+    }
+
+    @Nested
+    @DisplayName("when a Contoso token issued for our app and another one, without azp, is exchanged")
+    class SeveralAudiences extends RefusedExchange {
+        SeveralAudiences() {
+            super(HostileCase.SEVERAL_AUDIENCES);
+        }
+    }
+
+    @Nested
+    @DisplayName("when a Contoso v1.0 token (ver 1.0, sts.windows.net issuer) is exchanged")
+    class V1Token extends RefusedExchange {
+        V1Token() {
+            super(HostileCase.V1_TOKEN);
+        }
+    }
+
+    @Nested
+    @DisplayName("when a Contoso token whose header says it is an access token (typ at+jwt) is exchanged")
+    class AccessTokenTyp extends RefusedExchange {
+        AccessTokenTyp() {
+            super(HostileCase.ACCESS_TOKEN_TYP);
         }
     }
 

@@ -19,7 +19,13 @@ enum HostileCase {
     GUEST(s -> EntraFixtures.guestInContoso(s, "Gus"), Tamper.NONE, "entraGuestRefused", "guest_user"),
     WRONG_AUDIENCE(s -> EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Aud"), Tamper.WRONG_AUDIENCE, "entraInvalidToken", "wrong_audience"),
     FOREIGN_KEY(s -> EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Forger"), Tamper.FOREIGN_KEY, "entraInvalidToken", "bad_signature"),
-    EXPIRED(s -> EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Late"), Tamper.EXPIRED, "entraTokenExpired", "expired");
+    EXPIRED(s -> EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Late"), Tamper.EXPIRED, "entraTokenExpired", "expired"),
+    ISSUED_IN_FUTURE(s -> EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Early"), Tamper.ISSUED_IN_FUTURE, "entraTokenExpired", "issued_in_future"),
+    SEVERAL_AUDIENCES(s -> EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Shared"), Tamper.SEVERAL_AUDIENCES, "entraInvalidToken",
+            "missing_authorized_party"),
+    V1_TOKEN(s -> EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Legacy"), Tamper.V1_TOKEN, "entraInvalidToken", "v1_token"),
+    ACCESS_TOKEN_TYP(s -> EntraFixtures.member(CONTOSO, CONTOSO_DOMAIN, "Bearer"), Tamper.ACCESS_TOKEN_TYP, "entraInvalidToken",
+            "unexpected_typ");
 
     private final Function<EntraSimulator, EntraUser> user;
     private final Tamper tamper;
