@@ -37,6 +37,40 @@ public final class ComponentSettings {
         return (int) parsed;
     }
 
+    /** Longest value {@link #requireBoundedValues} lets through by default: room for any URL, name or mapping. */
+    public static final int MAX_VALUE_LENGTH = 4096;
+
+    /**
+     * Refuses a component whose configuration holds a value longer than {@code maxLength} characters, or more than
+     * {@code maxLength} values under one key: Keycloak stores what the admin API is sent (100 KB and more) and every
+     * reader of the setting would then carry it. Call it first in {@code validateConfiguration}; every component of
+     * the bundle should.
+     *
+     * @param label turns a key into the label the administrator sees
+     */
+    public static void requireBoundedValues(ComponentModel model, java.util.function.UnaryOperator<String> label, int maxLength) {
+        if (model.getConfig() == null) {
+            return;
+        }
+        for (var entry : model.getConfig().entrySet()) {
+            String key = entry.getKey();
+            if (key != null && key.length() > maxLength) {
+                throw invalid("A setting name is longer than " + maxLength + " characters");
+            }
+            if (entry.getValue() == null) {
+                continue;
+            }
+            if (entry.getValue().size() > maxLength) {
+                throw invalid(label.apply(key) + " has more than " + maxLength + " values");
+            }
+            for (String value : entry.getValue()) {
+                if (value != null && value.length() > maxLength) {
+                    throw invalid(label.apply(key) + " is longer than " + maxLength + " characters");
+                }
+            }
+        }
+    }
+
     /**
      * A refusal the admin console can show. Keycloak 26.7 runs a component validation message through
      * {@link java.text.MessageFormat} (twice on creation, as observed), which drops apostrophes and fails with a 500

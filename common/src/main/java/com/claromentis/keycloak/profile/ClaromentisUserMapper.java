@@ -35,14 +35,14 @@ public final class ClaromentisUserMapper {
         if (!Objects.equals(blankToNull(target.getEmail()), blankToNull(email))) {
             target.setEmail(blankToNull(email));
             changed = true;
+            if (target.isEmailVerified()) {
+                // The People API says nothing about verification: a new address is not one anybody verified.
+                target.setEmailVerified(false);
+            }
         }
-        if (email != null && !target.isEmailVerified()) {
-            // Claromentis holds the company's own address for the person; Keycloak need not verify it again.
-            target.setEmailVerified(true);
-            changed = true;
-        }
-        if (target.isEnabled() != source.active()) {
-            target.setEnabled(source.active());
+        boolean enabled = source.active() && !isLockedOut(target);
+        if (target.isEnabled() != enabled) {
+            target.setEnabled(enabled);
             changed = true;
         }
         for (Map.Entry<String, String> attribute : attributes(source).entrySet()) {
@@ -50,6 +50,17 @@ public final class ClaromentisUserMapper {
         }
         return changed;
     }
+
+    /**
+     * Whether Keycloak's brute-force protection locked the user out for good. Keycloak keeps that state as "disabled"
+     * plus a reason; Claromentis saying the person is active must not lift it, only an administrator does.
+     */
+    public static boolean isLockedOut(UserModel user) {
+        return !user.isEnabled() && PERMANENT_LOCKOUT.equals(user.getFirstAttribute(UserModel.DISABLED_REASON));
+    }
+
+    /** The value of {@link UserModel#DISABLED_REASON} Keycloak's brute-force protector sets (BruteForceProtector). */
+    public static final String PERMANENT_LOCKOUT = "permanentLockout";
 
     /** The Claromentis attributes of a user, keyed by Keycloak attribute name; null values mean absent. */
     public static Map<String, String> attributes(ClaromentisUser user) {

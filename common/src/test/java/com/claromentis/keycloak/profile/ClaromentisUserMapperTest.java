@@ -21,7 +21,7 @@ class ClaromentisUserMapperTest {
     class ApplyNew {
 
         @Test
-        @DisplayName("then every field is copied and the email is trimmed, lower-cased and verified")
+        @DisplayName("then every field is copied and the email is trimmed and lower-cased, but not marked verified")
         void copiesEverything() {
             InMemoryUser target = new InMemoryUser("jdoe");
 
@@ -31,7 +31,7 @@ class ClaromentisUserMapperTest {
             assertThat(target.getFirstName()).isEqualTo("Jane");
             assertThat(target.getLastName()).isEqualTo("Doe");
             assertThat(target.getEmail()).isEqualTo("jane.doe@example.org");
-            assertThat(target.isEmailVerified()).isTrue();
+            assertThat(target.isEmailVerified()).isFalse();
             assertThat(target.isEnabled()).isTrue();
             assertThat(target.getFirstAttribute(ClaromentisProfile.JOB_TITLE)).isEqualTo("Engineer");
             assertThat(target.getFirstAttribute(ClaromentisProfile.OFFICE)).isEqualTo("London");
@@ -50,6 +50,54 @@ class ClaromentisUserMapperTest {
             ClaromentisUserMapper.apply(jane().active(false).build(), target);
 
             assertThat(target.isEnabled()).isFalse();
+        }
+    }
+
+    @Nested
+    @DisplayName("given a Keycloak user that brute-force protection locked out for good")
+    class LockedOut {
+
+        @Test
+        @DisplayName("when Claromentis says the person is active, then the user stays disabled")
+        void staysLocked() {
+            InMemoryUser target = new InMemoryUser("jdoe");
+            ClaromentisUserMapper.apply(jane().build(), target);
+            target.setEnabled(false);
+            target.setSingleAttribute("disabledReason", "permanentLockout");
+
+            ClaromentisUserMapper.apply(jane().build(), target);
+
+            assertThat(target.isEnabled()).isFalse();
+        }
+
+        @Test
+        @DisplayName("when an administrator unlocked it (enabled, reason gone), then Claromentis' state applies again")
+        void unlocked() {
+            InMemoryUser target = new InMemoryUser("jdoe");
+            target.setSingleAttribute("disabledReason", "permanentLockout");
+            target.setEnabled(true);
+
+            ClaromentisUserMapper.apply(jane().active(false).build(), target);
+
+            assertThat(target.isEnabled()).isFalse();
+        }
+    }
+
+    @Nested
+    @DisplayName("given a verified Keycloak user whose email changes in Claromentis")
+    class EmailChange {
+
+        @Test
+        @DisplayName("then the new address is not marked verified")
+        void newAddressUnverified() {
+            InMemoryUser target = new InMemoryUser("jdoe");
+            ClaromentisUserMapper.apply(jane().build(), target);
+            target.setEmailVerified(true);
+
+            ClaromentisUserMapper.apply(jane().email("other@example.org").build(), target);
+
+            assertThat(target.getEmail()).isEqualTo("other@example.org");
+            assertThat(target.isEmailVerified()).isFalse();
         }
     }
 

@@ -116,6 +116,15 @@ public final class GroupOperations {
         return client.listAllUsersAt(client.url(kind.path(), id, "users"));
     }
 
+    /**
+     * The ids of the members, from either documented shape ({@code {"data":[{"id":42}]}} or full user objects),
+     * page by page.
+     */
+    public List<Long> memberIds(long id) {
+        PeopleApiClient.checkId(id);
+        return client.listAllIdsAt(client.url(kind.path(), id, "users"));
+    }
+
     /** Replaces the whole member list. */
     public void setMembers(long id, Collection<Long> userIds) {
         PeopleApiClient.checkId(id);

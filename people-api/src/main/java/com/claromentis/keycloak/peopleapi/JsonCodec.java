@@ -121,6 +121,15 @@ final class JsonCodec {
         return body;
     }
 
+    /**
+     * A member of a group or role: the People API documents members as {@code {"id": 42}}, and some servers answer
+     * with the whole user object instead; only the id is read, so both shapes are the same member.
+     */
+    long memberId(JsonNode node, Where where) {
+        requireObject(node, where, "a member object");
+        return id(node, Field.ID, where);
+    }
+
     // ---- field readers ---------------------------------------------------------------------------------------
 
     private long id(JsonNode node, Field field, Where where) {

@@ -3,6 +3,8 @@ package com.claromentis.keycloak.peopleapi;
 import com.claromentis.keycloak.peopleapi.error.MalformedResponseException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
@@ -19,9 +21,16 @@ import java.util.stream.StreamSupport;
  */
 final class PagingIterator<T> implements Iterator<T> {
 
+    /**
+     * Most items one walk reads: a server that keeps reporting another page must not keep a caller reading (and
+     * holding) forever. Far above any Claromentis site; callers with their own, lower bound stop earlier.
+     */
+    static final int MAX_ITEMS = 2_000_000;
+
     private final IntFunction<Page<T>> fetch;
     private final String what;
     private final Deque<T> buffer = new ArrayDeque<>();
+    private final Set<String> seenNext = new HashSet<>();
     private int offset;
     private boolean done;
 
@@ -45,6 +54,15 @@ final class PagingIterator<T> implements Iterator<T> {
                 // A server ignoring offset would make us loop over the first page forever.
                 throw new MalformedResponseException("Malformed response from " + what + ": asked for offset "
                         + offset + " but got offset " + page.offset(), 200, null);
+            }
+            if (page.next() != null && !seenNext.add(page.next())) {
+                // Offsets advance with every page, so a next link seen before means the server is going round in circles.
+                throw new MalformedResponseException("Malformed response from " + what + ": the next page link repeats "
+                        + "at offset " + offset, 200, null);
+            }
+            if ((long) offset + page.items().size() > MAX_ITEMS) {
+                throw new MalformedResponseException("Malformed response from " + what + ": more than " + MAX_ITEMS
+                        + " items in one list", 200, null);
             }
             buffer.addAll(page.items());
             offset += page.items().size();

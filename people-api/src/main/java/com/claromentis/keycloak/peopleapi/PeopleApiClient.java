@@ -301,6 +301,13 @@ public final class PeopleApiClient implements AutoCloseable {
         }, 0, endpoint("GET", base)).toList();
     }
 
+    List<Long> listAllIdsAt(HttpUrl base) {
+        return PagingIterator.stream(o -> {
+            HttpUrl url = paged(base, o, UserQuery.MAX_LIMIT);
+            return codec.page(get(url), whereOf("GET", url), o, UserQuery.MAX_LIMIT, codec::memberId);
+        }, 0, endpoint("GET", base)).toList();
+    }
+
     JsonCodec codec() {
         return codec;
     }

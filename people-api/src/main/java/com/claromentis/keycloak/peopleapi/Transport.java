@@ -152,14 +152,13 @@ final class Transport {
         }
         MediaType type = body.contentType();
         if (type != null && !isJson(type)) {
-            throw malformed(x, r.code(), "expected JSON but the server sent " + type.type() + "/" + type.subtype()
-                    + ": " + snippet(bytes), null);
+            throw malformed(x, r.code(), "expected JSON but the server sent " + kindOf(type, bytes), null);
         }
         try {
             return mapper.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw malformed(x, r.code(), "body is not valid JSON, perhaps truncated ("
-                    + redactor.clean(e.getOriginalMessage()) + "); body starts: " + snippet(bytes), e);
+            // What the body says is never quoted: the URL is the administrator's choice and may point anywhere.
+            throw malformed(x, r.code(), "body is not valid JSON, perhaps truncated (" + kindOf(type, bytes) + ")", e);
         }
     }
 
@@ -189,9 +188,11 @@ final class Transport {
             bytes = new byte[0];
         }
         String apiError = apiError(bytes);
+        // Only a People API error in its documented shape is quoted; of any other answer only its kind is told, so a
+        // URL pointing at some other server cannot be used to read that server's pages back.
         String detail = apiError != null ? apiError
                 : bytes.length == 0 ? "(empty body)"
-                : "non-JSON body: " + snippet(bytes);
+                : "not a People API error (" + kindOf(r.body().contentType(), bytes) + ")";
         String message = x.endpoint() + " returned HTTP " + code + ": " + detail;
         return switch (code) {
             case 400, 422 -> new BadRequestException(message, code, apiError, null);
@@ -206,7 +207,11 @@ final class Transport {
         };
     }
 
-    /** The {@code error} text of a People API or OAuth error body, cleaned; null when there is none. */
+    /**
+     * The {@code error} text of an error body in a documented shape, cleaned; null for anything else. The shapes are
+     * the People API's {@code {"code": 404, "error": "..."}} and OAuth's {@code {"error": "invalid_client",
+     * "error_description": "..."}} (a token endpoint), whose {@code error} is a short code.
+     */
     private String apiError(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8).strip();
         if (!text.startsWith("{")) {
@@ -215,16 +220,28 @@ final class Transport {
         try {
             JsonNode node = mapper.readTree(text);
             JsonNode error = node.get("error");
-            if (error == null || !error.isValueNode() || error.isNull()) {
+            if (error == null || !error.isTextual()) {
                 return null;
             }
+            JsonNode code = node.get("code");
+            if (code != null && code.isIntegralNumber()) {
+                return redactor.clean(error.asText());
+            }
             JsonNode description = node.get("error_description");
-            String joined = description != null && description.isTextual()
-                    ? error.asText() + " (" + description.asText() + ")" : error.asText();
-            return redactor.clean(joined);
+            if (code == null && error.asText().matches("[a-z_]{1,64}")) {
+                return redactor.clean(description != null && description.isTextual()
+                        ? error.asText() + " (" + description.asText() + ")" : error.asText());
+            }
+            return null;
         } catch (JsonProcessingException e) {
-            return null; // not JSON after all: the caller falls back to a body snippet
+            return null;
         }
+    }
+
+    /** What kind of answer a body was, without a word of it: content type and size. */
+    private static String kindOf(MediaType type, byte[] bytes) {
+        String kind = type == null ? "no content type" : type.type() + "/" + type.subtype();
+        return kind + ", " + bytes.length + " bytes";
     }
 
     String snippet(byte[] bytes) {

@@ -24,8 +24,54 @@ class HostileResponseTest extends MockServerSupport {
         assertThatThrownBy(() -> client().listUsers(UserQuery.all()))
                 .isInstanceOf(UnavailableException.class)
                 .hasMessageContaining("HTTP 502")
-                .hasMessageContaining("non-JSON body: <html>")
-                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+                .hasMessageContaining("not a People API error (text/html")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Bad Gateway").doesNotContain("<html>")
+                        .hasSizeLessThan(400));
+    }
+
+    @Test
+    void jsonErrorNotInThePeopleApiShapeIsNotQuoted() {
+        // What another server behind the administrator's URL would answer: never read back into a message.
+        server.enqueue(json(403, "{\"error\": \"secret page content of an internal host\", \"detail\": \"x\"}"));
+        assertThatThrownBy(() -> client().listUsers(UserQuery.all()))
+                .isInstanceOf(PeopleApiException.class)
+                .hasMessageContaining("HTTP 403")
+                .hasMessageContaining("not a People API error (application/json")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret page content"));
+    }
+
+    @Test
+    void peopleApiErrorIsQuoted() {
+        server.enqueue(json(403, "{\"code\": 403, \"error\": \"You are not authorized to carry out that request\"}"));
+        assertThatThrownBy(() -> client().listUsers(UserQuery.all()))
+                .isInstanceOf(PeopleApiException.class)
+                .hasMessageContaining("You are not authorized to carry out that request");
+    }
+
+    @Test
+    void nonJsonSuccessIsNotQuoted() {
+        server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "text/plain")
+                .body("root:x:0:0:root:/root:/bin/bash").build());
+        assertThatThrownBy(() -> client().listUsers(UserQuery.all()))
+                .isInstanceOf(MalformedResponseException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("root:x"));
+    }
+
+    @Test
+    void repeatingNextLinkStopsTheWalk() {
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(json(200, "{\"data\":[{\"id\":" + (i + 1) + ",\"username\":\"u" + i + "\"}],"
+                    + "\"pagination\":{\"offset\":" + i + ",\"limit\":1,\"next\":\"https://x/users?offset=1\"}}"));
+        }
+        assertThatThrownBy(() -> client().streamUsers(UserQuery.all().withLimit(1)).toList())
+                .isInstanceOf(MalformedResponseException.class)
+                .hasMessageContaining("next page link repeats");
+    }
+
+    @Test
+    void idOnlyAndFullMembersAreBothRead() {
+        server.enqueue(json(200, "{\"data\":[{\"id\":42},{\"id\":7,\"username\":\"jdoe\"}]}"));
+        assertThat(client().groups().memberIds(3)).containsExactly(42L, 7L);
     }
 
     @Test

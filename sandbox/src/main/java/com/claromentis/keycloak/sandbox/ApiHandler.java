@@ -204,7 +204,11 @@ final class ApiHandler implements HttpHandler {
                     int limit = limit(q);
                     SandboxStore.Slice<SandboxUser> slice = store.usersById(table.require(id).members(), offset, limit);
                     String origin = origin(ex);
-                    sendPage(ex, slice, offset, limit, q, u -> UserJson.render(u, origin));
+                    if (faults.idOnlyMembers()) {
+                        sendPage(ex, slice, offset, limit, q, u -> Map.<String, Object>of("id", u.id()));
+                    } else {
+                        sendPage(ex, slice, offset, limit, q, u -> UserJson.render(u, origin));
+                    }
                 }
                 case "PUT" -> {
                     table.setMembers(id, memberIds(Exchanges.readJson(ex)));

@@ -35,6 +35,7 @@ public final class Faults {
     private volatile int trickleChunkBytes;
     private volatile long trickleDelayMillis;
     private final AtomicInteger truncateRemaining = new AtomicInteger();
+    private volatile boolean idOnlyMembers;
 
     /** Delay before each API answer. */
     public Faults latency(long millis) {
@@ -77,6 +78,17 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * How {@code GET /groups|roles/{id}/users} lists members: whole user objects (false, the default) or
+     * {@code {"id": 42}} items (true), the two shapes People API servers are seen to send.
+     */
+    public Faults idOnlyMembers(boolean value) {
+        this.idOnlyMembers = value;
+        return this;
+    }
+
+    boolean idOnlyMembers() { return idOnlyMembers; }
+
     public void reset() {
         latencyMillis = 0;
         errorRate = 0;
@@ -87,6 +99,7 @@ public final class Faults {
         trickleChunkBytes = 0;
         trickleDelayMillis = 0;
         truncateRemaining.set(0);
+        idOnlyMembers = false;
     }
 
     long latencyMillis() { return latencyMillis; }
@@ -135,6 +148,11 @@ public final class Faults {
                 case "latency_ms" -> latency(parseInt(e.getValue(), "latency_ms"));
                 case "outage" -> outage(Outage.parse(e.getValue()));
                 case "truncate_next" -> truncateNext(parseInt(e.getValue(), "truncate_next"));
+                case "member_shape" -> idOnlyMembers(switch (e.getValue().trim().toLowerCase(Locale.ROOT)) {
+                    case "ids" -> true;
+                    case "users" -> false;
+                    default -> throw ApiError.badRequest("member_shape must be ids or users");
+                });
                 default -> throw ApiError.badRequest("Unknown fault setting '" + e.getKey() + "'");
             }
         }
@@ -143,6 +161,7 @@ public final class Faults {
     Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("latency_ms", latencyMillis);
+        out.put("member_shape", idOnlyMembers ? "ids" : "users");
         out.put("error_rate", errorRate);
         out.put("error_status", errorStatus);
         out.put("rate_limit_next", rateLimitRemaining.get());

@@ -1,6 +1,8 @@
 package com.claromentis.keycloak.storage;
 
+import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
+import com.claromentis.keycloak.profile.ClaromentisUserMapper;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.UserModelDelegate;
 import org.keycloak.storage.ReadOnlyException;
@@ -34,7 +36,7 @@ final class ClaromentisUserAdapter extends UserModelDelegate {
     @Override
     public void setUsername(String username) {
         if (!Objects.equals(username, getUsername())) {
-            throw new ReadOnlyException("The username of '" + getUsername() + "' is its key in Claromentis and cannot be changed");
+            throw new ReadOnlyException("The username of '" + LogSafe.of(getUsername()) + "' is its key in Claromentis and cannot be changed");
         }
     }
 
@@ -59,8 +61,26 @@ final class ClaromentisUserAdapter extends UserModelDelegate {
         }
     }
 
+    /**
+     * Keycloak's brute-force protection disables a user (then records the reason) in its own transaction, and an
+     * administrator unlocks one by enabling it: both are Keycloak's own state and are kept here even where
+     * Claromentis owns "enabled", and never sent to Claromentis. Whether a disable was a lockout is known only once
+     * the reason is set, so it is decided when the transaction is prepared ({@link WriteBack#disabledHere}).
+     */
     @Override
     public void setEnabled(boolean enabled) {
+        if (enabled == isEnabled()) {
+            return;
+        }
+        if (enabled && ClaromentisUserMapper.isLockedOut(getDelegate())) {
+            super.setEnabled(true);
+            return;
+        }
+        if (!enabled) {
+            super.setEnabled(false);
+            writeBack.disabledHere(getDelegate(), providerName);
+            return;
+        }
         if (changes(Boolean.toString(isEnabled()), Boolean.toString(enabled), "enabled")) {
             super.setEnabled(enabled);
         }
@@ -92,7 +112,7 @@ final class ClaromentisUserAdapter extends UserModelDelegate {
     private boolean guarded(String name, String current, String wanted) {
         if (KEYS.contains(name)) {
             if (!Objects.equals(blankToNull(current), blankToNull(wanted))) {
-                throw new ReadOnlyException("'" + name + "' of '" + getUsername() + "' comes from Claromentis and cannot be changed here");
+                throw new ReadOnlyException("'" + name + "' of '" + LogSafe.of(getUsername()) + "' comes from Claromentis and cannot be changed here");
             }
             return false;
         }
@@ -107,8 +127,8 @@ final class ClaromentisUserAdapter extends UserModelDelegate {
             return false;
         }
         if (!writeBack.enabled()) {
-            throw new ReadOnlyException("'" + field + "' of '" + getUsername() + "' is managed by Claromentis (provider '"
-                    + providerName + "'): change it in Claromentis, or turn on write-back");
+            throw new ReadOnlyException("'" + field + "' of '" + LogSafe.of(getUsername()) + "' is managed by Claromentis (provider '"
+                    + LogSafe.of(providerName) + "'): change it in Claromentis, or turn on write-back");
         }
         writeBack.updated(getDelegate());
         return true;

@@ -1,6 +1,8 @@
 package com.claromentis.keycloak.storage;
 
+import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.peopleapi.ClaromentisGroup;
+import com.claromentis.keycloak.profile.PrivilegeGuard;
 import org.jboss.logging.Logger;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
@@ -12,34 +14,53 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Claromentis groups as Keycloak groups and Claromentis roles as realm roles, marked with the component that
- * manages them so a sync never touches memberships that other sources or administrators gave.
+ * Claromentis groups as Keycloak groups and Claromentis roles as realm roles, each one created by this component
+ * and marked with its id. A group or role Keycloak already had (an administrator's, another source's) is never
+ * joined, filled or emptied because its name matches: the clash is reported instead. Neither a group nor a role
+ * that gives administration of Keycloak ({@link PrivilegeGuard}) is ever given, even one this component created
+ * and an administrator later made privileged.
+ *
+ * <p>The component's groups live under one top-level group of its own, named after the component and marked with
+ * {@link #PARENT_OF}, so an administrator's top-level group of the same name is never touched. Its roles are realm
+ * roles carrying {@link #MANAGED_BY}: only roles this component created carry it.
  */
 final class MembershipMapper {
 
-    /** On a Keycloak group or role: the id of the People API component that manages it. */
+    /** On a Keycloak group or role: the id of the People API component that created and manages it. */
     static final String MANAGED_BY = "claromentis.managedBy";
     static final String SOURCE_ID = "claromentis.id";
+    /** On the top-level group holding a component's groups: that component's id. */
+    static final String PARENT_OF = "claromentis.groupsOf";
 
     private static final Logger LOG = Logger.getLogger(MembershipMapper.class);
 
     private final RealmModel realm;
     private final String componentId;
+    private final String componentName;
     private final KeycloakSession session;
-    private final Map<String, GroupModel> groups = new HashMap<>();
-    private final Map<String, RoleModel> roles = new HashMap<>();
+    private final SyncReport report;
+    private final Map<String, Optional<GroupModel>> groups = new HashMap<>();
+    private final Map<String, Optional<RoleModel>> roles = new HashMap<>();
+    private GroupModel parent;
 
-    MembershipMapper(KeycloakSession session, RealmModel realm, String componentId) {
+    /**
+     * @param report where clashes are reported once per name; a fresh one for a single sign-in or lookup
+     */
+    MembershipMapper(KeycloakSession session, RealmModel realm, String componentId, String componentName, SyncReport report) {
         this.session = session;
         this.realm = realm;
         this.componentId = componentId;
+        this.componentName = componentName;
+        this.report = report;
     }
 
     /**
-     * Makes the user's managed group memberships exactly {@code wanted}; returns whether any changed.
+     * Makes the user's memberships of this component's groups exactly {@code wanted} (minus clashes); returns
+     * whether any changed.
      *
      * @param newUser a user created in this transaction has no memberships yet, so none are read
      */
@@ -53,15 +74,18 @@ final class MembershipMapper {
         Set<String> wantedIds = new HashSet<>();
         boolean changed = false;
         for (ClaromentisGroup group : wanted) {
-            GroupModel model = group(group);
-            wantedIds.add(model.getId());
-            if (!current.containsKey(model.getId())) {
-                user.joinGroup(model);
+            Optional<GroupModel> model = group(group);
+            if (model.isEmpty()) {
+                continue;
+            }
+            wantedIds.add(model.get().getId());
+            if (!current.containsKey(model.get().getId())) {
+                user.joinGroup(model.get());
                 changed = true;
             }
         }
         for (GroupModel group : current.values()) {
-            if (componentId.equals(group.getFirstAttribute(MANAGED_BY)) && !wantedIds.contains(group.getId())) {
+            if (ownedGroup(group) && !wantedIds.contains(group.getId())) {
                 user.leaveGroup(group);
                 changed = true;
             }
@@ -69,7 +93,7 @@ final class MembershipMapper {
         return changed;
     }
 
-    /** Makes the user's managed realm roles exactly {@code wanted}; returns whether any changed. */
+    /** Makes the user's grants of this component's realm roles exactly {@code wanted} (minus clashes). */
     boolean syncRoles(UserModel user, Collection<ClaromentisGroup> wanted, boolean newUser) {
         Map<String, RoleModel> current = new HashMap<>();
         if (!newUser) {
@@ -78,10 +102,13 @@ final class MembershipMapper {
         Set<String> wantedIds = new HashSet<>();
         boolean changed = false;
         for (ClaromentisGroup role : wanted) {
-            RoleModel model = role(role);
-            wantedIds.add(model.getId());
-            if (!current.containsKey(model.getId())) {
-                user.grantRole(model);
+            Optional<RoleModel> model = role(role);
+            if (model.isEmpty()) {
+                continue;
+            }
+            wantedIds.add(model.get().getId());
+            if (!current.containsKey(model.get().getId())) {
+                user.grantRole(model.get());
                 changed = true;
             }
         }
@@ -94,41 +121,91 @@ final class MembershipMapper {
         return changed;
     }
 
+    private boolean ownedGroup(GroupModel group) {
+        return componentId.equals(group.getFirstAttribute(MANAGED_BY)) && group.getParentId() != null
+                && group.getParentId().equals(parent().getId());
+    }
 
-    private GroupModel group(ClaromentisGroup source) {
+    private Optional<GroupModel> group(ClaromentisGroup source) {
         return groups.computeIfAbsent(source.name(), name -> {
-            GroupModel existing = session.groups().getGroupByName(realm, null, name);
-            if (existing != null) {
-                if (existing.getFirstAttribute(MANAGED_BY) == null) {
-                    // An administrator's group of the same name: take it over rather than creating a twin.
-                    LOG.infof("Keycloak group '%s' now also receives members from Claromentis", name);
-                    existing.setSingleAttribute(MANAGED_BY, componentId);
-                    existing.setSingleAttribute(SOURCE_ID, Long.toString(source.id()));
-                }
-                return existing;
+            GroupModel under = parent();
+            GroupModel existing = session.groups().getGroupByName(realm, under, name);
+            if (existing == null) {
+                GroupModel created = session.groups().createGroup(realm, name, under);
+                mark(created, source);
+                return Optional.of(created);
             }
-            GroupModel created = session.groups().createGroup(realm, name);
-            created.setSingleAttribute(MANAGED_BY, componentId);
-            created.setSingleAttribute(SOURCE_ID, Long.toString(source.id()));
-            return created;
+            if (!componentId.equals(existing.getFirstAttribute(MANAGED_BY))) {
+                clash("group", name, "Keycloak group '" + LogSafe.of(existing.getName()) + "' under '"
+                        + LogSafe.of(under.getName()) + "' was not created by this provider; its members are left as they are");
+                return Optional.empty();
+            }
+            if (PrivilegeGuard.isPrivileged(existing)) {
+                clash("group", name, "Keycloak group '" + LogSafe.of(name) + "' grants administration of Keycloak; "
+                        + "nobody is added to it by this provider");
+                return Optional.empty();
+            }
+            return Optional.of(existing);
         });
     }
 
-    private RoleModel role(ClaromentisGroup source) {
+    private Optional<RoleModel> role(ClaromentisGroup source) {
         return roles.computeIfAbsent(source.name(), name -> {
             RoleModel existing = realm.getRole(name);
-            if (existing != null) {
-                if (existing.getFirstAttribute(MANAGED_BY) == null) {
-                    existing.setSingleAttribute(MANAGED_BY, componentId);
-                    existing.setSingleAttribute(SOURCE_ID, Long.toString(source.id()));
-                }
-                return existing;
+            if (existing == null) {
+                RoleModel created = realm.addRole(name);
+                created.setDescription("Claromentis role");
+                mark(created, source);
+                return Optional.of(created);
             }
-            RoleModel created = realm.addRole(name);
-            created.setDescription("Claromentis role");
-            created.setSingleAttribute(MANAGED_BY, componentId);
-            created.setSingleAttribute(SOURCE_ID, Long.toString(source.id()));
-            return created;
+            if (!componentId.equals(existing.getFirstAttribute(MANAGED_BY))) {
+                clash("role", name, "Keycloak realm role '" + LogSafe.of(name)
+                        + "' was not created by this provider; it is not granted to its Claromentis members");
+                return Optional.empty();
+            }
+            if (PrivilegeGuard.isPrivileged(existing)) {
+                clash("role", name, "Keycloak realm role '" + LogSafe.of(name) + "' grants administration of Keycloak; "
+                        + "it is not granted by this provider");
+                return Optional.empty();
+            }
+            return Optional.of(existing);
         });
+    }
+
+    /** The top-level group holding this component's groups, found by its mark (so renaming it keeps it). */
+    private GroupModel parent() {
+        if (parent != null) {
+            return parent;
+        }
+        parent = session.groups().searchGroupsByAttributes(realm, Map.of(PARENT_OF, componentId), 0, 2)
+                .filter(g -> g.getParentId() == null).findFirst().orElse(null);
+        if (parent == null) {
+            String name = componentName;
+            if (session.groups().getGroupByName(realm, null, name) != null) {
+                // An administrator's group already has the component's name: never adopt it.
+                name = componentName + " (" + componentId + ")";
+            }
+            parent = session.groups().createGroup(realm, name);
+            parent.setSingleAttribute(PARENT_OF, componentId);
+            LOG.infof("Provider '%s': Claromentis groups are kept under the Keycloak group '%s'",
+                    LogSafe.of(componentName), LogSafe.of(name));
+        }
+        return parent;
+    }
+
+    private void mark(org.keycloak.models.RoleModel role, ClaromentisGroup source) {
+        role.setSingleAttribute(MANAGED_BY, componentId);
+        role.setSingleAttribute(SOURCE_ID, Long.toString(source.id()));
+    }
+
+    private void mark(GroupModel group, ClaromentisGroup source) {
+        group.setSingleAttribute(MANAGED_BY, componentId);
+        group.setSingleAttribute(SOURCE_ID, Long.toString(source.id()));
+    }
+
+    private void clash(String kind, String name, String text) {
+        if (report.note(kind + ":" + name, text)) {
+            LOG.warnf("Provider '%s': %s", LogSafe.of(componentName), text);
+        }
     }
 }

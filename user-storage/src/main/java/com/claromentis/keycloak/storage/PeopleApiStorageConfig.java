@@ -20,6 +20,8 @@ public final class PeopleApiStorageConfig {
     static final String WRITE_BACK = "writeBack";
     static final String SYNC_GROUPS = "syncGroups";
     static final String SYNC_ROLES = "syncRoles";
+    static final String MAX_USERS = "maxUsersPerSync";
+    static final int DEFAULT_MAX_USERS = 1_000_000;
 
     /** What a sign-in does when Claromentis cannot be asked whether the user is still valid. */
     public enum WhenUnavailable { USE_CACHED, REFUSE }
@@ -48,6 +50,10 @@ public final class PeopleApiStorageConfig {
             .defaultValue("true").helpText("Claromentis groups become Keycloak groups with the same members.").add()
             .property().name(SYNC_ROLES).label("Import roles").type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue("true").helpText("Claromentis roles become Keycloak realm roles granted to their members.").add()
+            .property().name(MAX_USERS).label("Most users per sync").type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(Integer.toString(DEFAULT_MAX_USERS))
+            .helpText("A sync that meets more Claromentis users than this stops, removes nobody and says so: a "
+                    + "server that never stops reporting another page cannot keep a sync running forever.").add()
             .build();
 
     static final List<ProviderConfigProperty> PROPERTIES = Stream.concat(
@@ -82,6 +88,11 @@ public final class PeopleApiStorageConfig {
         return Boolean.parseBoolean(model.get(SYNC_ROLES, "true"));
     }
 
+    /** Bound on the users one sync reads (and so on its pages: this divided by the page size). */
+    public int maxUsersPerSync() {
+        return integer(MAX_USERS, DEFAULT_MAX_USERS, 1, 10_000_000);
+    }
+
     public Duration freshness() {
         return Duration.ofSeconds(integer(FRESHNESS, 300, 0, 86_400));
     }
@@ -100,8 +111,11 @@ public final class PeopleApiStorageConfig {
      * @throws ComponentValidationException on the first problem found
      */
     public void validate() {
+        ComponentSettings.requireBoundedValues(model, key -> ComponentSettings.abbreviate(label(key)),
+                ComponentSettings.MAX_VALUE_LENGTH);
         connection.validate();
         integer(FRESHNESS, 300, 0, 86_400);
+        maxUsersPerSync();
     }
 
     private int integer(String key, int fallback, int min, int max) {

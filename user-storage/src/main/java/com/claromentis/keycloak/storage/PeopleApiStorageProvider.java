@@ -6,7 +6,11 @@ import com.claromentis.keycloak.peopleapi.Page;
 import com.claromentis.keycloak.peopleapi.PeopleApiClient;
 import com.claromentis.keycloak.peopleapi.UserQuery;
 import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
+import com.claromentis.keycloak.common.LogSafe;
+import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.services.ErrorResponseException;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.AuthenticationFlowException;
 import org.keycloak.models.GroupModel;
@@ -21,9 +25,9 @@ import org.keycloak.storage.user.UserLookupProvider;
 import org.keycloak.storage.user.UserQueryMethodsProvider;
 import org.keycloak.storage.user.UserRegistrationProvider;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -64,28 +68,29 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
 
     @Override
     public UserModel getUserByUsername(RealmModel realm, String username) {
-        if (username == null || username.isBlank()) {
+        if (username == null || username.isBlank() || LogSafe.hasControlCharacters(username)) {
             return null;
         }
         try {
+            // findUserByUsername compares exactly (ignoring case): the server's filter is only a pre-filter.
             return client().findUserByUsername(username)
                     .map(found -> importUser(realm, details(found)))
                     .orElse(null);
         } catch (PeopleApiException e) {
-            return unavailable(e, "look up '" + username + "'", null);
+            return unavailable(e, "look up '" + LogSafe.of(username) + "'", null);
         }
     }
 
     @Override
     public UserModel getUserByEmail(RealmModel realm, String email) {
-        if (email == null || email.isBlank()) {
+        if (email == null || email.isBlank() || LogSafe.hasControlCharacters(email)) {
             return null;
         }
         try {
             List<ClaromentisUser> found = client().findUsersByEmail(email);
             if (found.size() > 1) {
                 LOG.warnf("Provider '%s': %d Claromentis users share the email address of a sign-in; none is used",
-                        model.getName(), found.size());
+                        LogSafe.of(model.getName()), found.size());
                 return null;
             }
             return found.isEmpty() ? null : importUser(realm, details(found.get(0)));
@@ -94,30 +99,53 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
         }
     }
 
+    /**
+     * The admin console's listing and search. The answer is built completely here, inside the try, so that neither a
+     * People API failure nor a person who cannot be imported can surface while Keycloak is already writing the
+     * JSON answer (which would cut it short); such a person is left out with one warning.
+     */
     @Override
     public Stream<UserModel> searchForUserStream(RealmModel realm, Map<String, String> params, Integer first, Integer max) {
-        String term = params.getOrDefault(UserModel.SEARCH, params.get(UserModel.USERNAME));
-        if (term == null && params.containsKey(UserModel.EMAIL)) {
-            term = params.get(UserModel.EMAIL);
-        }
         int offset = first == null || first < 0 ? 0 : first;
         int limit = max == null || max < 0 ? UserQuery.DEFAULT_LIMIT : Math.min(max, UserQuery.MAX_LIMIT);
         if (limit == 0) {
             return Stream.empty();
         }
+        boolean exact = Boolean.parseBoolean(params.get(UserModel.EXACT));
         try {
-            String cleaned = term == null ? null : term.replace("*", "").trim();
-            Page<ClaromentisUser> page = cleaned == null || cleaned.isEmpty()
-                    ? client().listUsers(UserQuery.all().withOffset(offset).withLimit(limit))
-                    : client().searchUsers(cleaned, offset, limit);
-            // Users already imported are listed by Keycloak's own store; return only the ones it does not know yet.
-            return page.items().stream()
-                    .filter(user -> local(realm, user.username()) == null)
-                    .map(user -> importUser(realm, details(user)))
-                    .filter(Objects::nonNull);
+            List<ClaromentisUser> candidates;
+            if (exact && params.containsKey(UserModel.USERNAME)) {
+                String username = params.get(UserModel.USERNAME);
+                candidates = username == null || username.isBlank() ? List.of()
+                        : client().findUserByUsername(username).stream().toList();
+            } else if (exact && params.containsKey(UserModel.EMAIL)) {
+                String email = params.get(UserModel.EMAIL);
+                candidates = email == null || email.isBlank() ? List.of() : client().findUsersByEmail(email);
+            } else {
+                String term = params.getOrDefault(UserModel.SEARCH, params.get(UserModel.USERNAME));
+                if (term == null && params.containsKey(UserModel.EMAIL)) {
+                    term = params.get(UserModel.EMAIL);
+                }
+                String cleaned = term == null ? null : term.replace("*", "").trim();
+                Page<ClaromentisUser> page = cleaned == null || cleaned.isEmpty()
+                        ? client().listUsers(UserQuery.all().withOffset(offset).withLimit(limit))
+                        : client().searchUsers(cleaned, offset, limit);
+                candidates = page.items();
+            }
+            List<UserModel> imported = new ArrayList<>();
+            for (ClaromentisUser user : candidates) {
+                // Users already imported are listed by Keycloak's own store; return only the ones it does not know yet.
+                if (local(realm, user.username()) == null) {
+                    UserModel added = importUser(realm, details(user));
+                    if (added != null) {
+                        imported.add(added);
+                    }
+                }
+            }
+            return imported.stream();
         } catch (PeopleApiException e) {
             LOG.warnf("Provider '%s': the admin search could not ask Claromentis (%s); showing imported users only",
-                    model.getName(), e.getMessage());
+                    LogSafe.of(model.getName()), LogSafe.of(e.getMessage()));
             return Stream.empty();
         }
     }
@@ -160,24 +188,22 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
         }
         Long id = ClaromentisUserMapper.claromentisId(local);
         try {
+            // Followed by Claromentis id: a person renamed there is the same person, renamed here in place.
             Optional<ClaromentisUser> remote = id != null
                     ? client().getUserWithDetails(id)
                     : client().findUserByUsername(local.getUsername()).map(this::details);
-            if (remote.isEmpty() || !remote.get().username().equalsIgnoreCase(local.getUsername())) {
+            if (remote.isEmpty()) {
                 return gone(realm, local);
             }
-            ClaromentisUserMapper.apply(remote.get(), local);
-            MembershipMapper memberships = memberships(realm);
-            if (config.syncGroups()) {
-                memberships.syncGroups(local, remote.get().groups(), false);
-            }
-            if (config.syncRoles()) {
-                memberships.syncRoles(local, remote.get().roles(), false);
+            UserImport.Outcome outcome = importer(realm).apply(remote.get(), local);
+            if (outcome.kind() == UserImport.Kind.SKIPPED) {
+                LOG.warnf("Provider '%s': %s; the imported copy is kept as it is", LogSafe.of(model.getName()), outcome.reason());
+                return adapt(local);
             }
             factory.freshness().touch(model.getId(), local.getId());
             return adapt(local);
         } catch (PeopleApiException e) {
-            return unavailable(e, "refresh '" + local.getUsername() + "'", adapt(local));
+            return unavailable(e, "refresh '" + LogSafe.of(local.getUsername()) + "'", adapt(local));
         }
     }
 
@@ -193,28 +219,45 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
     private UserModel gone(RealmModel realm, UserModel local) {
         factory.freshness().forget(model.getId(), local.getId());
         if (config.deletedUsers() == PeopleApiStorageConfig.DeletedUsers.DISABLE) {
-            LOG.infof("Provider '%s': '%s' no longer exists in Claromentis; disabled", model.getName(), local.getUsername());
+            LOG.infof("Provider '%s': '%s' no longer exists in Claromentis; disabled", LogSafe.of(model.getName()),
+                    LogSafe.of(local.getUsername()));
             local.setEnabled(false);
             return adapt(local);
         }
-        LOG.infof("Provider '%s': '%s' no longer exists in Claromentis; removed", model.getName(), local.getUsername());
+        LOG.infof("Provider '%s': '%s' no longer exists in Claromentis; removed", LogSafe.of(model.getName()),
+                LogSafe.of(local.getUsername()));
         return null;
     }
 
     /**
      * A People API failure during a user lookup: a sign-in that may not use the imported copy is stopped; elsewhere
-     * (admin console, sync) the imported copy is used and the failure is logged. For a user Keycloak never saw the
-     * exception reaches the login flow, which shows {@link #UNAVAILABLE_MESSAGE}; from {@link #validate} Keycloak 26.7
-     * catches it and hands the flow a disabled "storage unavailable" copy instead, so the user is refused either way.
+     * (admin console, sync) the imported copy is used and the failure is logged. A sign-in on a page (browser flow)
+     * gets {@link #UNAVAILABLE_MESSAGE}; one on the token endpoint (password grant, token exchange), where Keycloak
+     * does not turn a flow exception into an answer, gets an OAuth error: 503 {@code temporarily_unavailable}. From
+     * {@link #validate} Keycloak 26.7 catches the exception and hands the flow a disabled "storage unavailable" copy
+     * instead, so the user is refused either way.
      */
     private UserModel unavailable(PeopleApiException e, String what, UserModel fallback) {
-        boolean signIn = session.getContext().getAuthenticationSession() != null;
-        LOG.warnf("Provider '%s' could not %s in Claromentis: %s", model.getName(), what, e.getMessage());
+        boolean signIn = session.getContext().getAuthenticationSession() != null || onTokenEndpoint();
+        LOG.warnf("Provider '%s' could not %s in Claromentis: %s", LogSafe.of(model.getName()), what, LogSafe.of(e.getMessage()));
         if (signIn && (fallback == null || config.whenUnavailable() == PeopleApiStorageConfig.WhenUnavailable.REFUSE)) {
+            if (onTokenEndpoint()) {
+                throw new ErrorResponseException(OAuthErrorException.TEMPORARILY_UNAVAILABLE,
+                        "Claromentis is not reachable right now; try again later", Response.Status.SERVICE_UNAVAILABLE);
+            }
             throw new AuthenticationFlowException(AuthenticationFlowError.GENERIC_AUTHENTICATION_ERROR,
                     "people_api_unavailable", UNAVAILABLE_MESSAGE);
         }
         return fallback;
+    }
+
+    private boolean onTokenEndpoint() {
+        var uri = session.getContext().getUri();
+        if (uri == null) {
+            return false;
+        }
+        String path = uri.getPath();
+        return path != null && path.endsWith("/protocol/openid-connect/token");
     }
 
     private ClaromentisUser details(ClaromentisUser user) {
@@ -223,35 +266,25 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
 
     private UserModel importUser(RealmModel realm, ClaromentisUser user) {
         UserModel existing = local(realm, user.username());
-        if (existing != null) {
-            if (!model.getId().equals(existing.getFederationLink())) {
-                LOG.warnf("Provider '%s': Keycloak already has a user '%s' that it does not manage; not importing",
-                        model.getName(), user.username());
-                return null;
-            }
+        if (existing != null && model.getId().equals(existing.getFederationLink())) {
             return validate(realm, existing);
         }
-        UserModel imported = UserStoragePrivateUtil.userLocalStorage(session).addUser(realm, user.username());
-        imported.setFederationLink(model.getId());
-        ClaromentisUserMapper.apply(user, imported);
-        MembershipMapper memberships = memberships(realm);
-        if (config.syncGroups()) {
-            memberships.syncGroups(imported, user.groups(), true);
+        UserImport.Outcome outcome = importer(realm).apply(user, null);
+        if (outcome.kind() == UserImport.Kind.SKIPPED) {
+            LOG.warnf("Provider '%s': %s", LogSafe.of(model.getName()), outcome.reason());
+            return null;
         }
-        if (config.syncRoles()) {
-            memberships.syncRoles(imported, user.roles(), true);
-        }
-        factory.freshness().touch(model.getId(), imported.getId());
-        LOG.debugf("Provider '%s': imported '%s'", model.getName(), user.username());
-        return adapt(imported);
+        factory.freshness().touch(model.getId(), outcome.user().getId());
+        LOG.debugf("Provider '%s': imported '%s'", LogSafe.of(model.getName()), LogSafe.of(user.username()));
+        return adapt(outcome.user());
     }
 
     private UserModel local(RealmModel realm, String username) {
         return UserStoragePrivateUtil.userLocalStorage(session).getUserByUsername(realm, username);
     }
 
-    private MembershipMapper memberships(RealmModel realm) {
-        return new MembershipMapper(session, realm, model.getId());
+    private UserImport importer(RealmModel realm) {
+        return new UserImport(session, realm, model.getId(), model.getName(), config, new SyncReport());
     }
 
     private UserModel adapt(UserModel local) {

@@ -5,6 +5,7 @@ import com.claromentis.keycloak.peopleapi.PeopleApiClient;
 import com.claromentis.keycloak.peopleapi.UserQuery;
 import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
+import com.claromentis.keycloak.common.LogSafe;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
@@ -69,10 +70,11 @@ public final class PeopleApiStorageProviderFactory
         try (PeopleApiClient probe = clients(session).unshared(model, PeopleApiClients.Use.STORAGE)) {
             probe.listUsers(UserQuery.all().withLimit(1));
         } catch (PeopleApiException e) {
-            throw PeopleApiStorageConfig.invalid("Claromentis People API at " + config.baseUrl()
-                    + " cannot be used: " + e.getMessage());
+            // The message quotes only a People API error in its documented shape; of other answers it gives the kind.
+            throw PeopleApiStorageConfig.invalid("Claromentis People API at " + LogSafe.of(config.baseUrl())
+                    + " cannot be used: " + LogSafe.of(e.getMessage()));
         } catch (IllegalStateException | IllegalArgumentException e) {
-            throw PeopleApiStorageConfig.invalid("Claromentis People API settings cannot be used: " + e.getMessage());
+            throw PeopleApiStorageConfig.invalid("Claromentis People API settings cannot be used: " + LogSafe.of(e.getMessage()));
         }
     }
 
@@ -132,7 +134,7 @@ public final class PeopleApiStorageProviderFactory
     private SynchronizationResult runSync(KeycloakSessionFactory sessionFactory, String realmId,
                                           UserStorageProviderModel model, Date since) {
         if (!model.isEnabled()) {
-            LOG.debugf("Provider '%s' is disabled; sync skipped", model.getName());
+            LOG.debugf("Provider '%s' is disabled; sync skipped", LogSafe.of(model.getName()));
             return SynchronizationResult.ignored();
         }
         PeopleApiClient client = org.keycloak.models.utils.KeycloakModelUtils.runJobInTransactionWithResult(
@@ -146,8 +148,9 @@ public final class PeopleApiStorageProviderFactory
         try {
             return since == null ? sync.full() : sync.changedSince(since.toInstant());
         } catch (PeopleApiException e) {
-            LOG.errorf("Provider '%s': sync stopped, Claromentis could not be read: %s", model.getName(), e.getMessage());
-            return new FailedSync("Claromentis could not be read (" + e.getMessage() + "); no user was removed. "
+            LOG.errorf("Provider '%s': sync stopped, Claromentis could not be read: %s", LogSafe.of(model.getName()),
+                    LogSafe.of(e.getMessage()));
+            return new FailedSync("Claromentis could not be read (" + LogSafe.of(e.getMessage()) + "); no user was removed. "
                     + "See the server log for more details");
         }
     }

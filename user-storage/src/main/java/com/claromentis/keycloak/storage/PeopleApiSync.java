@@ -1,12 +1,14 @@
 package com.claromentis.keycloak.storage;
 
-import com.claromentis.keycloak.profile.ClaromentisUserMapper;
+import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.peopleapi.ClaromentisGroup;
 import com.claromentis.keycloak.peopleapi.ClaromentisUser;
 import com.claromentis.keycloak.peopleapi.GroupOperations;
 import com.claromentis.keycloak.peopleapi.PeopleApiClient;
 import com.claromentis.keycloak.peopleapi.UserQuery;
 import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
+import com.claromentis.keycloak.profile.ClaromentisProfile;
+import com.claromentis.keycloak.profile.ClaromentisUserMapper;
 import jakarta.persistence.FlushModeType;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -24,15 +26,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Full and changed synchronisation of People API users into Keycloak, page by page, one transaction per page so
  * a large directory neither holds one huge transaction nor loses the pages already done when one fails.
+ *
+ * <p>Users are streamed from Claromentis, never all held at once; what a sync keeps for the whole walk is an id
+ * and a username per person. Both syncs read memberships once, from the group and role lists, so a sync costs the
+ * same number of requests however many people changed.
  */
 final class PeopleApiSync {
 
@@ -49,6 +57,8 @@ final class PeopleApiSync {
     private final PeopleApiStorageConfig config;
     private final PeopleApiClient client;
     private final Freshness freshness;
+    private final SyncReport result = new SyncReport();
+    private final String name;
 
     PeopleApiSync(KeycloakSessionFactory sessionFactory, String realmId, UserStorageProviderModel model,
                   PeopleApiClient client, Freshness freshness) {
@@ -58,56 +68,88 @@ final class PeopleApiSync {
         this.config = new PeopleApiStorageConfig(model);
         this.client = client;
         this.freshness = freshness;
+        this.name = LogSafe.of(model.getName());
     }
 
     /** Imports every Claromentis user, then removes or disables the imported users Claromentis no longer has. */
     SynchronizationResult full() {
-        List<ClaromentisUser> users = client.listAllUsers(UserQuery.all().withLimit(PAGE_SIZE));
         Map<Long, List<ClaromentisGroup>> groups = config.syncGroups() ? memberships(client.groups()) : Map.of();
         Map<Long, List<ClaromentisGroup>> roles = config.syncRoles() ? memberships(client.roles()) : Map.of();
         Map<Long, String> usernames = new HashMap<>();
-        users.forEach(user -> usernames.put(user.id(), user.username()));
-
-        SynchronizationResult result = new SynchronizationResult();
-        for (int from = 0; from < users.size(); from += TRANSACTION_SIZE) {
-            List<ClaromentisUser> page = new ArrayList<>();
-            for (ClaromentisUser user : users.subList(from, Math.min(users.size(), from + TRANSACTION_SIZE))) {
-                page.add(user.toBuilder()
-                        .managerUsername(user.managerId() == null ? null : usernames.get(user.managerId()))
-                        .groups(groups.getOrDefault(user.id(), List.of()))
-                        .roles(roles.getOrDefault(user.id(), List.of()))
-                        .build());
+        Set<String> presentNames = new HashSet<>();
+        Map<Long, Long> unresolvedManagers = new HashMap<>();
+        Optional<SynchronizationResult> stopped = walk(client.streamUsers(UserQuery.all().withLimit(PAGE_SIZE)), user -> {
+            usernames.put(user.id(), user.username());
+            presentNames.add(user.username().toLowerCase(Locale.ROOT));
+            String manager = user.managerId() == null ? null : usernames.get(user.managerId());
+            if (user.managerId() != null && manager == null) {
+                unresolvedManagers.put(user.id(), user.managerId());
             }
-            importPage(page, result);
+            return user.toBuilder().managerUsername(manager)
+                    .groups(groups.getOrDefault(user.id(), List.of()))
+                    .roles(roles.getOrDefault(user.id(), List.of()))
+                    .build();
+        });
+        if (stopped.isPresent()) {
+            return stopped.get();
         }
-        Set<String> present = new HashSet<>();
-        users.forEach(user -> present.add(user.username().toLowerCase(Locale.ROOT)));
-        removeMissing(present, result);
-        LOG.infof("Provider '%s': full sync of %d Claromentis users: %s", model.getName(), users.size(), result.getStatus());
+        resolveManagers(unresolvedManagers, usernames);
+        removeMissing(usernames.keySet(), presentNames);
+        LOG.infof("Provider '%s': full sync of %d Claromentis users: %s", name, usernames.size(), result.getStatus());
         return result;
     }
 
     /** Imports the users Claromentis changed since {@code since}; deletions are found only by a full sync. */
     SynchronizationResult changedSince(Instant since) {
-        SynchronizationResult result = new SynchronizationResult();
-        List<ClaromentisUser> page = new ArrayList<>();
         // Keycloak records the end of the previous sync as its time, and Claromentis compares with its own clock:
         // asking for a little more than that catches changes made during that sync and a skew between the clocks.
-        // Re-importing an unchanged user changes nothing.
+        // A user whose data did not change is compared and left as it is.
         Instant from = since.minus(CHANGED_SYNC_OVERLAP);
-        for (ClaromentisUser user : (Iterable<ClaromentisUser>) client.streamUsersModifiedSince(from)::iterator) {
-            page.add(client.withDetails(user));
-            if (page.size() == TRANSACTION_SIZE) {
-                importPage(page, result);
-                page = new ArrayList<>();
-            }
+        Map<Long, List<ClaromentisGroup>> groups = config.syncGroups() ? memberships(client.groups()) : Map.of();
+        Map<Long, List<ClaromentisGroup>> roles = config.syncRoles() ? memberships(client.roles()) : Map.of();
+        int[] seen = {0};
+        Optional<SynchronizationResult> stopped = walk(client.streamUsersModifiedSince(from), user -> {
+            seen[0]++;
+            return user.toBuilder()
+                    .groups(groups.getOrDefault(user.id(), List.of()))
+                    .roles(roles.getOrDefault(user.id(), List.of()))
+                    .build();
+        });
+        if (stopped.isPresent()) {
+            return stopped.get();
         }
-        importPage(page, result);
-        LOG.infof("Provider '%s': changed-users sync since %s: %s", model.getName(), since, result.getStatus());
+        LOG.infof("Provider '%s': changed-users sync since %s, %d Claromentis users read: %s", name, since, seen[0],
+                result.getStatus());
         return result;
     }
 
-    private void importPage(List<ClaromentisUser> page, SynchronizationResult result) {
+    /** Imports a stream of users in transactions of {@link #TRANSACTION_SIZE}; stops at the configured bound. */
+    private Optional<SynchronizationResult> walk(Stream<ClaromentisUser> users,
+                                                 java.util.function.UnaryOperator<ClaromentisUser> complete) {
+        int max = config.maxUsersPerSync();
+        int count = 0;
+        List<ClaromentisUser> page = new ArrayList<>();
+        Iterator<ClaromentisUser> it = users.iterator();
+        while (it.hasNext()) {
+            ClaromentisUser user = it.next();
+            if (++count > max) {
+                importPage(page);
+                LOG.errorf("Provider '%s': Claromentis listed more than %d users; sync stopped, no user was removed",
+                        name, max);
+                return Optional.of(new FailedSync("Claromentis listed more than " + max + " users (the provider's "
+                        + "'Most users per sync'); the sync stopped and no user was removed. " + result.getStatus()));
+            }
+            page.add(complete.apply(user));
+            if (page.size() == TRANSACTION_SIZE) {
+                importPage(page);
+                page = new ArrayList<>();
+            }
+        }
+        importPage(page);
+        return Optional.empty();
+    }
+
+    private void importPage(List<ClaromentisUser> page) {
         if (page.isEmpty()) {
             return;
         }
@@ -116,9 +158,9 @@ final class PeopleApiSync {
                 SynchronizationResult counts = new SynchronizationResult();
                 RealmModel realm = realmOf(session);
                 flushAtCommitOnly(session);
-                MembershipMapper memberships = new MembershipMapper(session, realm, model.getId());
+                UserImport importer = new UserImport(session, realm, model.getId(), model.getName(), config, result);
                 for (ClaromentisUser user : page) {
-                    importOne(session, realm, memberships, user, counts);
+                    importOne(importer, user, counts);
                 }
                 return counts;
             });
@@ -126,73 +168,81 @@ final class PeopleApiSync {
         } catch (RuntimeException pageFailure) {
             // One bad user must not cost the whole page: redo it one user per transaction to isolate the culprit.
             LOG.warnf("Provider '%s': a page of %d users failed (%s); retrying them one by one",
-                    model.getName(), page.size(), pageFailure.getMessage());
+                    name, page.size(), LogSafe.of(pageFailure.getMessage()));
             for (ClaromentisUser user : page) {
                 try {
                     result.add(KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
                         SynchronizationResult counts = new SynchronizationResult();
                         RealmModel realm = realmOf(session);
-                        importOne(session, realm, new MembershipMapper(session, realm, model.getId()), user, counts);
+                        importOne(new UserImport(session, realm, model.getId(), model.getName(), config, result), user, counts);
                         return counts;
                     }));
                 } catch (RuntimeException userFailure) {
-                    LOG.warnf("Provider '%s': could not import '%s': %s", model.getName(), user.username(), userFailure.getMessage());
+                    String reason = "'" + LogSafe.of(user.username()) + "' not imported: " + LogSafe.of(userFailure.getMessage());
+                    if (result.note("failed:" + user.id(), reason)) {
+                        LOG.warnf("Provider '%s': %s", name, reason);
+                    }
                     result.increaseFailed();
                 }
             }
         }
     }
 
-    private void importOne(KeycloakSession session, RealmModel realm, MembershipMapper memberships, ClaromentisUser user,
-                           SynchronizationResult counts) {
-        var local = UserStoragePrivateUtil.userLocalStorage(session);
-        UserModel existing = local.getUserByUsername(realm, user.username());
-        UserModel target;
-        boolean changed;
-        if (existing == null) {
-            target = local.addUser(realm, user.username());
-            target.setFederationLink(model.getId());
-            changed = true;
-        } else if (!model.getId().equals(existing.getFederationLink())) {
-            LOG.warnf("Provider '%s': Keycloak already has a user '%s' that it does not manage; skipped",
-                    model.getName(), user.username());
-            counts.increaseFailed();
-            return;
-        } else {
-            target = existing;
-            changed = false;
+    private void importOne(UserImport importer, ClaromentisUser user, SynchronizationResult counts) {
+        UserImport.Outcome outcome = importer.apply(user, null);
+        switch (outcome.kind()) {
+            case ADDED -> counts.increaseAdded();
+            case UPDATED -> counts.increaseUpdated();
+            case UNCHANGED -> { }
+            case SKIPPED, FAILED -> {
+                if (outcome.kind() == UserImport.Kind.FAILED) {
+                    counts.increaseFailed();
+                }
+                if (result.note("user:" + user.id(), outcome.reason())) {
+                    LOG.warnf("Provider '%s': %s", name, outcome.reason());
+                }
+                return;
+            }
         }
-        changed |= ClaromentisUserMapper.apply(user, target);
-        if (config.syncGroups()) {
-            changed |= memberships.syncGroups(target, user.groups(), existing == null);
-        }
-        if (config.syncRoles()) {
-            changed |= memberships.syncRoles(target, user.roles(), existing == null);
-        }
-        freshness.touch(model.getId(), target.getId());
-        if (existing == null) {
-            counts.increaseAdded();
-        } else if (changed) {
-            counts.increaseUpdated();
-        }
+        freshness.touch(model.getId(), outcome.user().getId());
     }
 
-    private void removeMissing(Set<String> present, SynchronizationResult result) {
+    /** Managers listed after the people they manage: their usernames are known only once the walk is over. */
+    private void resolveManagers(Map<Long, Long> unresolved, Map<Long, String> usernames) {
+        if (unresolved.isEmpty()) {
+            return;
+        }
+        KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
+            RealmModel realm = realmOf(session);
+            UserImport importer = new UserImport(session, realm, model.getId(), model.getName(), config, result);
+            unresolved.forEach((userId, managerId) -> {
+                UserModel user = importer.byClaromentisId(userId);
+                String manager = usernames.get(managerId);
+                if (user != null && manager != null && !manager.equals(user.getFirstAttribute(ClaromentisProfile.MANAGER))) {
+                    user.setSingleAttribute(ClaromentisProfile.MANAGER, manager);
+                }
+            });
+        });
+    }
+
+    private void removeMissing(Set<Long> presentIds, Set<String> presentNames) {
         List<Imported> missing = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session ->
                 UserStoragePrivateUtil.userLocalStorage(session)
                         .searchForUserStream(realmOf(session), Map.of(UserModel.INCLUDE_SERVICE_ACCOUNT, "false"))
                         .filter(user -> model.getId().equals(user.getFederationLink()))
-                        .filter(user -> !present.contains(user.getUsername().toLowerCase(Locale.ROOT)))
                         .map(user -> new Imported(user.getId(), user.getUsername(), ClaromentisUserMapper.claromentisId(user)))
+                        // Followed by Claromentis id: a person renamed there is present under the new name.
+                        .filter(user -> user.claromentisId() != null ? !presentIds.contains(user.claromentisId())
+                                : !presentNames.contains(user.username().toLowerCase(Locale.ROOT)))
                         .toList());
         if (missing.isEmpty()) {
             return;
         }
-        if (present.isEmpty()) {
+        if (presentIds.isEmpty()) {
             // An empty answer is far likelier a misconfiguration (wrong field names, a filtered API user) than
             // a company with no staff: never wipe every user on its word.
             LOG.warnf("Provider '%s': Claromentis listed no users; keeping the %d imported users instead of removing them",
-                    model.getName(), missing.size());
+                    name, missing.size());
             return;
         }
         List<Imported> gone = new ArrayList<>();
@@ -204,11 +254,11 @@ final class PeopleApiSync {
                     gone.add(user);
                 } else {
                     LOG.infof("Provider '%s': '%s' was missed by the listing but still exists in Claromentis; kept",
-                            model.getName(), user.username());
+                            name, LogSafe.of(user.username()));
                 }
             } catch (PeopleApiException e) {
                 LOG.warnf("Provider '%s': could not confirm that '%s' was deleted in Claromentis (%s); kept",
-                        model.getName(), user.username(), e.getMessage());
+                        name, LogSafe.of(user.username()), LogSafe.of(e.getMessage()));
                 result.increaseFailed();
             }
         }
@@ -230,17 +280,17 @@ final class PeopleApiSync {
                     local.removeUser(realm, user);
                     result.increaseRemoved();
                 }
-                LOG.infof("Provider '%s': '%s' no longer exists in Claromentis; %s", model.getName(), entry.username(),
+                LOG.infof("Provider '%s': '%s' no longer exists in Claromentis; %s", name, LogSafe.of(entry.username()),
                         config.deletedUsers() == PeopleApiStorageConfig.DeletedUsers.DISABLE ? "disabled" : "removed");
             }
         });
     }
 
     private boolean confirmedGone(Imported user) {
-        Optional<ClaromentisUser> found = user.claromentisId() != null
-                ? client.getUser(user.claromentisId())
-                : client.findUserByUsername(user.username());
-        return found.isEmpty() || !found.get().username().equalsIgnoreCase(user.username());
+        if (user.claromentisId() != null) {
+            return client.getUser(user.claromentisId()).isEmpty();
+        }
+        return client.findUserByUsername(user.username()).isEmpty();
     }
 
     private record Imported(String keycloakId, String username, Long claromentisId) {
@@ -261,8 +311,8 @@ final class PeopleApiSync {
     private static Map<Long, List<ClaromentisGroup>> memberships(GroupOperations operations) {
         Map<Long, List<ClaromentisGroup>> byUser = new HashMap<>();
         for (ClaromentisGroup group : operations.listAll()) {
-            for (ClaromentisUser member : operations.members(group.id())) {
-                byUser.computeIfAbsent(member.id(), id -> new ArrayList<>()).add(group);
+            for (Long member : operations.memberIds(group.id())) {
+                byUser.computeIfAbsent(member, id -> new ArrayList<>()).add(group);
             }
         }
         return byUser;

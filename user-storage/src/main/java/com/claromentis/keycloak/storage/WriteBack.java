@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.storage;
 
+import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.profile.ClaromentisUserMapper;
 import com.claromentis.keycloak.peopleapi.ClaromentisUser;
 import com.claromentis.keycloak.peopleapi.PeopleApiClient;
@@ -34,6 +35,9 @@ final class WriteBack {
     private final boolean enabled;
     private final Supplier<PeopleApiClient> client;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
+    /** Users disabled in this transaction, by id, with their provider's name: a lockout or an administrator's disable. */
+    private final Map<String, UserModel> disabled = new LinkedHashMap<>();
+    private String providerName = "";
     private boolean enlisted;
 
     WriteBack(KeycloakSession session, boolean enabled, Supplier<PeopleApiClient> client) {
@@ -63,14 +67,29 @@ final class WriteBack {
         }
         try {
             client.get().deleteUser(id);
-            LOG.infof("Deleted '%s' (id %d) in Claromentis", user.getUsername(), id);
+            LOG.infof("Deleted '%s' (id %d) in Claromentis", LogSafe.of(user.getUsername()), id);
         } catch (PeopleApiException e) {
             throw refused("delete", user, e);
         }
     }
 
+    /**
+     * A user disabled in Keycloak. Decided when the transaction is prepared, once Keycloak has had the chance to
+     * record why: a brute-force lockout stays local (and never deactivates the person in Claromentis); any other
+     * disable is sent to Claromentis with write-back on, and refused without it (Claromentis owns "enabled").
+     */
+    void disabledHere(UserModel user, String provider) {
+        disabled.put(user.getId(), user);
+        providerName = provider;
+        enlist();
+    }
+
     private void queue(UserModel user, Change change) {
         pending.merge(user.getId(), new Pending(user, change), (old, fresh) -> old.change == Change.CREATE ? old : fresh);
+        enlist();
+    }
+
+    private void enlist() {
         if (!enlisted) {
             enlisted = true;
             session.getTransactionManager().enlistPrepare(new AbstractKeycloakTransaction() {
@@ -82,30 +101,52 @@ final class WriteBack {
                 @Override
                 protected void rollbackImpl() {
                     pending.clear();
+                    disabled.clear();
                 }
             });
         }
     }
 
     private void flush() {
+        for (UserModel user : disabled.values()) {
+            if (ClaromentisUserMapper.isLockedOut(user)) {
+                LOG.infof("'%s' is locked out by Keycloak's brute-force protection; Claromentis is not told",
+                        LogSafe.of(user.getUsername()));
+            } else if (enabled) {
+                pending.putIfAbsent(user.getId(), new Pending(user, Change.UPDATE));
+            } else {
+                throw ErrorResponse.error("'" + LogSafe.of(user.getUsername()) + "' is managed by Claromentis (provider '"
+                        + LogSafe.of(providerName) + "'): deactivate the person in Claromentis, or turn on write-back",
+                        Response.Status.BAD_REQUEST);
+            }
+        }
+        disabled.clear();
         for (Pending entry : pending.values()) {
             UserModel user = entry.user;
             try {
                 if (entry.change == Change.CREATE) {
                     ClaromentisUser created = client.get().createUser(ClaromentisUserMapper.fromKeycloak(user));
                     user.setSingleAttribute(ClaromentisProfile.CLAROMENTIS_ID, Long.toString(created.id()));
-                    LOG.infof("Created '%s' in Claromentis (id %d)", user.getUsername(), created.id());
+                    LOG.infof("Created '%s' in Claromentis (id %d)", LogSafe.of(user.getUsername()), created.id());
                 } else {
                     Long id = ClaromentisUserMapper.claromentisId(user);
                     if (id == null) {
-                        throw ErrorResponse.error("'" + user.getUsername() + "' has no Claromentis id yet: run a full "
+                        throw ErrorResponse.error("'" + LogSafe.of(user.getUsername()) + "' has no Claromentis id yet: run a full "
                                 + "sync of the Claromentis provider, then try again", Response.Status.CONFLICT);
                     }
                     ClaromentisUser current = client.get().getUser(id).orElseThrow(() -> ErrorResponse.error("'"
-                            + user.getUsername() + "' no longer exists in Claromentis; the change was not saved",
+                            + LogSafe.of(user.getUsername()) + "' no longer exists in Claromentis; the change was not saved",
                             Response.Status.CONFLICT));
-                    client.get().updateUser(id, ClaromentisUserMapper.merge(current, user));
-                    LOG.infof("Updated '%s' in Claromentis (id %d)", user.getUsername(), id);
+                    ClaromentisUser merged = ClaromentisUserMapper.merge(current, user);
+                    if (ClaromentisUserMapper.isLockedOut(user)) {
+                        // Locked out here, still an active person there.
+                        merged = merged.toBuilder().active(current.active()).build();
+                    }
+                    if (merged.equals(current)) {
+                        continue;
+                    }
+                    client.get().updateUser(id, merged);
+                    LOG.infof("Updated '%s' in Claromentis (id %d)", LogSafe.of(user.getUsername()), id);
                 }
             } catch (PeopleApiException e) {
                 throw refused(entry.change == Change.CREATE ? "create" : "update", user, e);
@@ -120,14 +161,14 @@ final class WriteBack {
      * "Could not update user!"; thrown before anything is committed, so the Keycloak change is rolled back as well.
      */
     private static ErrorResponseException refused(String action, UserModel user, PeopleApiException e) {
-        LOG.warnf("Claromentis did not %s '%s': %s", action, user.getUsername(), e.getMessage());
+        LOG.warnf("Claromentis did not %s '%s': %s", action, LogSafe.of(user.getUsername()), LogSafe.of(e.getMessage()));
         Response.Status status = e instanceof ConflictException ? Response.Status.CONFLICT
                 : e.status() >= 400 && e.status() < 500 && !(e instanceof MalformedResponseException) ? Response.Status.BAD_REQUEST
                 : Response.Status.BAD_GATEWAY;
         String reason = e instanceof MalformedResponseException ? "Claromentis sent an answer that cannot be read"
                 : e.status() == 0 || e.status() >= 500 ? "Claromentis is not reachable right now"
-                : e.apiError().map(text -> "Claromentis refused it: " + text).orElse("Claromentis refused it");
-        return ErrorResponse.error("'" + user.getUsername() + "' was not " + action + "d in Claromentis, so nothing was "
+                : e.apiError().map(text -> "Claromentis refused it: " + LogSafe.of(text)).orElse("Claromentis refused it");
+        return ErrorResponse.error("'" + LogSafe.of(user.getUsername()) + "' was not " + action + "d in Claromentis, so nothing was "
                 + "changed here. " + reason + ".", status);
     }
 
