@@ -42,7 +42,8 @@ public final class KeycloakServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KeycloakServer.class.getName());
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    // Generous: a build plus first start on 2 busy cores has been seen to take over 5 minutes.
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
     private static final int LOG_TAIL_LINES = 80;
 
     private final Path home;
