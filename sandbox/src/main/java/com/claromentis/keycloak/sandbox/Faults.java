@@ -31,6 +31,8 @@ public final class Faults {
     private volatile int errorStatus = 503;
     private final AtomicInteger rateLimitRemaining = new AtomicInteger();
     private volatile int retryAfterSeconds = 1;
+    /** System.nanoTime() until which every API request gets 429; 0 for none. */
+    private volatile long rateLimitUntilNanos;
     private volatile Outage outage = Outage.NONE;
     private volatile int trickleChunkBytes;
     private volatile long trickleDelayMillis;
@@ -59,6 +61,13 @@ public final class Faults {
         return this;
     }
 
+    /** Every API request in the next {@code millis} gets 429 with {@code Retry-After: seconds}. */
+    public Faults rateLimitFor(long millis, int seconds) {
+        this.retryAfterSeconds = (int) bounded(seconds, 0, 3600, "retry_after_seconds");
+        this.rateLimitUntilNanos = System.nanoTime() + bounded(millis, 0, 3_600_000, "rate_limit_ms") * 1_000_000;
+        return this;
+    }
+
     public Faults outage(Outage value) {
         this.outage = value;
         return this;
@@ -82,6 +91,7 @@ public final class Faults {
         errorRate = 0;
         errorStatus = 503;
         rateLimitRemaining.set(0);
+        rateLimitUntilNanos = 0;
         retryAfterSeconds = 1;
         outage = Outage.NONE;
         trickleChunkBytes = 0;
@@ -97,7 +107,8 @@ public final class Faults {
     long trickleDelayMillis() { return trickleDelayMillis; }
 
     boolean takeRateLimit() {
-        return takeOne(rateLimitRemaining);
+        long until = rateLimitUntilNanos;
+        return (until != 0 && System.nanoTime() - until < 0) || takeOne(rateLimitRemaining);
     }
 
     boolean takeTruncate() {
@@ -134,6 +145,7 @@ public final class Faults {
             switch (e.getKey()) {
                 case "latency_ms" -> latency(parseInt(e.getValue(), "latency_ms"));
                 case "outage" -> outage(Outage.parse(e.getValue()));
+                case "rate_limit_ms" -> rateLimitFor(parseInt(e.getValue(), "rate_limit_ms"), retryAfterSeconds);
                 case "truncate_next" -> truncateNext(parseInt(e.getValue(), "truncate_next"));
                 default -> throw ApiError.badRequest("Unknown fault setting '" + e.getKey() + "'");
             }
@@ -147,6 +159,8 @@ public final class Faults {
         out.put("error_status", errorStatus);
         out.put("rate_limit_next", rateLimitRemaining.get());
         out.put("retry_after_seconds", retryAfterSeconds);
+        long left = rateLimitUntilNanos == 0 ? 0 : Math.max(0, (rateLimitUntilNanos - System.nanoTime()) / 1_000_000);
+        out.put("rate_limit_ms", left);
         out.put("outage", switch (outage) {
             case NONE -> "none";
             case STATUS_503 -> "503";
