@@ -239,6 +239,7 @@ final class OutboxWorker implements AutoCloseable {
                     skipped.why());
         } else if (outcome instanceof Held held) {
             warnIfLost(row, inTransaction(store -> store.release(row, held.until())));
+            wakeAt(held.until());
             LOG.debugf("Outbox change %d (%s of '%s') waits until %d: Claromentis asked for a pause", row.id(),
                     row.type(), username, held.until());
         } else if (outcome instanceof Failed failed) {
@@ -283,7 +284,22 @@ final class OutboxWorker implements AutoCloseable {
         });
         LOG.infof("Claromentis asked realm %s to wait %d ms (Retry-After): every change of the realm is held back "
                 + "until then", realmId, wait);
+        wakeAt(until);
         return until;
+    }
+
+    /** Delivers again as soon as a pause ends, rather than at the next poll. */
+    private void wakeAt(long until) {
+        if (!started.get() || closed) {
+            return;
+        }
+        long delay = Math.max(0, until - Time.currentTimeMillis()) + 1;
+        try {
+            executor.schedule(this::wakeUp, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: nothing left to wake.
+            LOG.debugf("Not scheduling a wake-up after a pause: %s", e.toString());
+        }
     }
 
     /** Records the link after the delivery that made it, in a transaction of its own (delivery only reads Keycloak). */
