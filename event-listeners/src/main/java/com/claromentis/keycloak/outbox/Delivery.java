@@ -1,12 +1,19 @@
 package com.claromentis.keycloak.outbox;
 
+import com.claromentis.keycloak.common.LogSafe;
+import com.claromentis.keycloak.outbox.ClaromentisLink.Absent;
+import com.claromentis.keycloak.outbox.ClaromentisLink.Keys;
+import com.claromentis.keycloak.outbox.ClaromentisLink.Linked;
+import com.claromentis.keycloak.outbox.ClaromentisLink.Match;
+import com.claromentis.keycloak.outbox.ClaromentisLink.Unlinked;
 import com.claromentis.keycloak.outbox.OutboxStore.Claimed;
 import com.claromentis.keycloak.peopleapi.ClaromentisGroup;
 import com.claromentis.keycloak.peopleapi.ClaromentisUser;
 import com.claromentis.keycloak.peopleapi.GroupOperations;
 import com.claromentis.keycloak.peopleapi.PeopleApiClient;
-import com.claromentis.keycloak.peopleapi.error.BadRequestException;
 import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
+import com.claromentis.keycloak.peopleapi.error.RateLimitedException;
+import com.claromentis.keycloak.peopleapi.error.UnavailableException;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import com.claromentis.keycloak.profile.ClaromentisUserMapper;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -20,8 +27,10 @@ import org.keycloak.models.UserModel;
 import org.keycloak.util.JsonSerialization;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,32 +39,53 @@ import java.util.stream.Collectors;
 
 /**
  * Applies one change to Claromentis. Every effect is idempotent, so a change delivered again (after a crash, or a
- * lost lease) does no harm: the user is found by username and created or updated to Keycloak's state at delivery
- * time; memberships are made to match; a delete of a user already gone succeeds.
+ * lost lease) does no harm: the user's linked Claromentis user (see {@link ClaromentisLink}) is updated to Keycloak's
+ * state at delivery time, or created when nobody holds the username; memberships are made to match; a delete of a
+ * user already gone succeeds. A Claromentis user who merely has the same username is never touched.
  */
 final class Delivery {
 
     private static final Logger LOG = Logger.getLogger(Delivery.class);
 
+    /** Payload keys of a DELETE: what was known of the user before Keycloak removed it. */
+    static final String EMAIL = "email";
+    static final String EMAIL_VERIFIED = "emailVerified";
+    static final String EXTERNAL_ID = "externalId";
+    static final String CLAROMENTIS_ID = "claromentisId";
+
     /** What became of one attempt. */
-    sealed interface Outcome permits Delivered, Skipped, Failed {
+    sealed interface Outcome permits Delivered, Skipped, Failed, Held {
     }
 
-    record Delivered(String what) implements Outcome {
+    /** @param link the Claromentis id to record as linked to the Keycloak user, or null when it is recorded already */
+    record Delivered(String what, Long link) implements Outcome {
     }
 
     /** Nothing to do any more (the user or realm is gone, or the user may not be pushed); the row is done. */
     record Skipped(String why) implements Outcome {
     }
 
-    /** @param permanent Claromentis refused the data itself: another attempt would be refused too */
-    record Failed(String error, boolean permanent) implements Outcome {
+    /**
+     * @param permanent  another attempt would fail the same way: a dead letter at once
+     * @param retryAfter Claromentis asked to be left alone this long (429/503 with Retry-After), or null
+     * @param candidate  the Claromentis user of an unlinked username clash, or null
+     */
+    record Failed(String error, boolean permanent, Duration retryAfter, Long candidate) implements Outcome {
+        Failed(String error, boolean permanent) {
+            this(error, permanent, null, null);
+        }
+    }
+
+    /** The realm's Claromentis asked for a pause that is not over: the row goes back untried. */
+    record Held(long until) implements Outcome {
     }
 
     private final OutboxConnections connections;
+    private final OutboxSettings settings;
 
-    Delivery(OutboxConnections connections) {
+    Delivery(OutboxConnections connections, OutboxSettings settings) {
         this.connections = connections;
+        this.settings = settings;
     }
 
     /** Delivers {@code row} within {@code session}'s transaction (which only reads Keycloak data). */
@@ -67,10 +97,11 @@ final class Delivery {
         session.getContext().setRealm(realm);
         try {
             ComponentModel component = OutboxConnections.component(realm).orElseThrow(() -> new DeliveryException(
-                    "realm '" + realm.getName() + "' has no 'claromentis-people-api' user federation to deliver with"));
+                    "realm '" + LogSafe.of(realm.getName()) + "' has no 'claromentis-people-api' user federation to deliver with"));
             PeopleApiClient client = connections.client(session, component);
+            OutboxStore store = OutboxWorker.store(session);
             if (row.type() == ChangeType.DELETE) {
-                return delete(client, row);
+                return delete(client, store, row);
             }
             UserModel user = session.users().getUserById(realm, row.userId());
             if (user == null) {
@@ -81,37 +112,51 @@ final class Delivery {
             if (refusal.isPresent()) {
                 return new Skipped("the user is " + refusal.get());
             }
-            ClaromentisUser pushed = upsert(client, user);
+            Match match = ClaromentisLink.find(client, user.getUsername(),
+                    ClaromentisLink.recorded(user, store, realm.getId()), Keys.of(user), settings.linkByVerifiedEmail());
+            if (match instanceof Unlinked unlinked) {
+                return new Failed(ClaromentisLink.clash(user.getUsername(), unlinked.candidate()), true, null,
+                        unlinked.candidate().id());
+            }
+            ClaromentisUser pushed = match instanceof Linked linked ? update(client, linked.user(), user)
+                    : create(client, user);
             switch (row.type()) {
                 case CREATE, UPDATE, DISABLE -> manager(client, pushed, user, false);
                 case MANAGER -> manager(client, pushed, user, true);
-                case GROUPS -> memberships(client.groups(), client.getUserGroups(pushed.id()), pushed.id(),
-                        user.getGroupsStream().map(GroupModel::getName).collect(Collectors.toSet()));
-                case ROLES -> memberships(client.roles(), client.getUserRoles(pushed.id()), pushed.id(),
-                        user.getRealmRoleMappingsStream().map(RoleModel::getName).collect(Collectors.toSet()));
+                case GROUPS -> memberships(session, client, client.groups(), client.getUserGroups(pushed.id()),
+                        pushed.id(), user.getGroupsStream().map(GroupModel::getName).collect(Collectors.toSet()));
+                case ROLES -> memberships(session, client, client.roles(), client.getUserRoles(pushed.id()),
+                        pushed.id(), user.getRealmRoleMappingsStream().map(RoleModel::getName).collect(Collectors.toSet()));
                 default -> throw new IllegalStateException("Unhandled change type " + row.type());
             }
-            return new Delivered(row.type() + " of '" + user.getUsername() + "' (Claromentis id " + pushed.id() + ")");
-        } catch (BadRequestException e) {
-            return new Failed(e.getMessage(), true);
-        } catch (PeopleApiException | DeliveryException e) {
+            boolean recorded = pushed.id().equals(store.link(realm.getId(), user.getId()))
+                    && pushed.id().equals(ClaromentisUserMapper.claromentisId(user));
+            return new Delivered(row.type() + " of '" + LogSafe.of(user.getUsername()) + "' (Claromentis id "
+                    + pushed.id() + ")", recorded ? null : pushed.id());
+        } catch (RateLimitedException e) {
+            return new Failed(e.getMessage(), false, e.retryAfter().orElse(null), null);
+        } catch (UnavailableException e) {
+            return new Failed(e.getMessage(), false, e.retryAfter().orElse(null), null);
+        } catch (PeopleApiException e) {
+            return new Failed(e.getMessage(), RetrySchedule.isPermanent(e));
+        } catch (DeliveryException e) {
             return new Failed(e.getMessage(), false);
         } catch (RuntimeException e) {
             // Not a People API answer: a bug or a Keycloak failure. Keep the stack trace in the log, retry the row.
-            LOG.warnf(e, "Outbox change %d (%s of '%s') failed unexpectedly", row.id(), row.type(), row.username());
+            LOG.warnf(e, "Outbox change %d (%s of '%s') failed unexpectedly", row.id(), row.type(),
+                    LogSafe.of(row.username()));
             return new Failed(e.getClass().getSimpleName() + ": " + e.getMessage(), false);
         }
     }
 
-    /** Finds the user by username and creates it, or updates it where Keycloak's values differ. */
-    private static ClaromentisUser upsert(PeopleApiClient client, UserModel user) {
-        Optional<ClaromentisUser> existing = client.findUserByUsername(user.getUsername());
-        if (existing.isEmpty()) {
-            ClaromentisUser created = client.createUser(ClaromentisUserMapper.fromKeycloak(user));
-            LOG.debugf("Created '%s' in Claromentis (id %d)", user.getUsername(), created.id());
-            return created;
-        }
-        ClaromentisUser current = existing.get();
+    private static ClaromentisUser create(PeopleApiClient client, UserModel user) {
+        ClaromentisUser created = client.createUser(ClaromentisUserMapper.fromKeycloak(user));
+        LOG.debugf("Created '%s' in Claromentis (id %d)", LogSafe.of(user.getUsername()), created.id());
+        return created;
+    }
+
+    /** Updates the linked Claromentis user where Keycloak's values differ. */
+    private static ClaromentisUser update(PeopleApiClient client, ClaromentisUser current, UserModel user) {
         ClaromentisUser wanted = ClaromentisUserMapper.merge(current, user);
         if (wanted.externalId() == null && current.externalId() != null) {
             // The external id is the HR system's key; a Keycloak user without one must not erase it.
@@ -121,7 +166,7 @@ final class Delivery {
             return current;
         }
         ClaromentisUser updated = client.updateUser(current.id(), wanted);
-        LOG.debugf("Updated '%s' in Claromentis (id %d)", user.getUsername(), current.id());
+        LOG.debugf("Updated '%s' in Claromentis (id %d)", LogSafe.of(user.getUsername()), current.id());
         return updated;
     }
 
@@ -139,7 +184,7 @@ final class Delivery {
             return;
         }
         ClaromentisUser manager = client.findUserByUsername(managerUsername.trim()).orElseThrow(() ->
-                new DeliveryException("manager '" + managerUsername.trim() + "' is not in Claromentis yet"));
+                new DeliveryException("manager '" + LogSafe.of(managerUsername.trim()) + "' is not in Claromentis yet"));
         if (!Objects.equals(manager.id(), pushed.managerId())) {
             client.setManager(pushed.id(), manager.id());
         }
@@ -147,41 +192,71 @@ final class Delivery {
 
     /**
      * Makes the user a member of exactly the Claromentis groups (or roles) whose names the Keycloak user's groups
-     * (or realm roles) have. Groups Claromentis does not have are not created: Claromentis owns its group list.
+     * (or realm roles) have, one user at a time: only the groups where this user's membership differs are touched,
+     * and each one's member list is read and written back under that group's lock ({@link GroupLocks}), adding or
+     * removing this user only. Groups Claromentis does not have are not created: Claromentis owns its group list.
      */
-    private static void memberships(GroupOperations operations, List<ClaromentisGroup> current, long userId,
-                                    Set<String> wantedNames) {
+    private static void memberships(KeycloakSession session, PeopleApiClient client, GroupOperations operations,
+                                    List<ClaromentisGroup> current, long userId, Set<String> wantedNames) {
         Set<Long> currentIds = current.stream().map(ClaromentisGroup::id).collect(Collectors.toSet());
+        GroupLocks locks = new GroupLocks(session.getKeycloakSessionFactory());
         for (ClaromentisGroup group : operations.listAll()) {
             boolean wanted = wantedNames.contains(group.name());
             if (wanted == currentIds.contains(group.id())) {
                 continue;
             }
-            List<Long> members = new ArrayList<>(operations.members(group.id()).stream().map(ClaromentisUser::id).toList());
-            if (wanted) {
-                members.add(userId);
-            } else {
-                members.remove(userId);
+            boolean changed = locks.withLock(client.config().apiBaseUrl().toString(), group, () -> {
+                List<Long> members = new ArrayList<>(operations.members(group.id()).stream().map(ClaromentisUser::id).toList());
+                if (wanted == members.contains(userId)) {
+                    return false;
+                }
+                if (wanted) {
+                    members.add(userId);
+                } else {
+                    members.remove(userId);
+                }
+                operations.setMembers(group.id(), members);
+                return true;
+            });
+            if (changed) {
+                LOG.debugf("%s user %d %s %s '%s'", wanted ? "Added" : "Removed", userId, wanted ? "to" : "from",
+                        group.kind().name().toLowerCase(Locale.ROOT), LogSafe.of(group.name()));
             }
-            operations.setMembers(group.id(), members);
-            LOG.debugf("%s user %d %s %s '%s'", wanted ? "Added" : "Removed", userId, wanted ? "to" : "from",
-                    group.kind().name().toLowerCase(java.util.Locale.ROOT), group.name());
         }
     }
 
-    private static Outcome delete(PeopleApiClient client, Claimed row) {
-        Optional<ClaromentisUser> existing = client.findUserByUsername(row.username());
-        if (existing.isEmpty()) {
-            return new Skipped("'" + row.username() + "' is not in Claromentis");
+    /** Deletes the linked Claromentis user only; a user who merely has the username is someone else's account. */
+    private Outcome delete(PeopleApiClient client, OutboxStore store, Claimed row) {
+        Map<String, String> payload = payload(row);
+        Long linked = store.link(row.realmId(), row.userId());
+        if (linked == null) {
+            linked = parseId(payload.get(CLAROMENTIS_ID));
         }
-        String email = payload(row).get("email");
-        String theirs = existing.get().email();
-        if (email != null && theirs != null && !email.equalsIgnoreCase(theirs.trim())) {
-            // Same username, different person (e.g. created in Claromentis by HR): deleting it would be a mistake.
-            return new Failed("'" + row.username() + "' in Claromentis has another email address; not deleting it", true);
+        Keys keys = new Keys(payload.get(EXTERNAL_ID), payload.get(EMAIL), Boolean.parseBoolean(payload.get(EMAIL_VERIFIED)));
+        Match match = ClaromentisLink.find(client, row.username(), linked, keys, settings.linkByVerifiedEmail());
+        if (match instanceof Absent) {
+            store.dropLink(row.realmId(), row.userId());
+            return new Skipped("'" + LogSafe.of(row.username()) + "' is not in Claromentis");
         }
-        client.deleteUser(existing.get().id());
-        return new Delivered("DELETE of '" + row.username() + "' (Claromentis id " + existing.get().id() + ")");
+        if (match instanceof Unlinked unlinked) {
+            return new Failed(ClaromentisLink.clash(row.username(), unlinked.candidate()) + "; not deleting it", true,
+                    null, unlinked.candidate().id());
+        }
+        ClaromentisUser target = ((Linked) match).user();
+        client.deleteUser(target.id());
+        store.dropLink(row.realmId(), row.userId());
+        return new Delivered("DELETE of '" + LogSafe.of(row.username()) + "' (Claromentis id " + target.id() + ")", null);
+    }
+
+    private static Long parseId(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     static Map<String, String> payload(Claimed row) {

@@ -28,7 +28,7 @@ public final class OutboxAdminResourceFactory implements AdminRealmResourceProvi
                               AdminEventBuilder adminEvent) {
         ProvisioningEventListenerFactory outbox = (ProvisioningEventListenerFactory) session.getKeycloakSessionFactory()
                 .getProviderFactory(EventListenerProvider.class, ProvisioningEventListenerFactory.PROVIDER_ID);
-        return new OutboxAdminResource(session, realm, auth, outbox);
+        return new OutboxAdminResource(session, realm, auth, adminEvent, outbox);
     }
 
     @Override

@@ -71,6 +71,13 @@ public class OutboxEntry {
     @Column(name = "LAST_ERROR", length = 1000)
     private String lastError;
 
+    /**
+     * For a dead letter refused because Claromentis has an unlinked user of the same username: that user's id, which
+     * an administrator may link to the Keycloak user ({@code POST dead-letters/{id}/link}).
+     */
+    @Column(name = "CANDIDATE_ID")
+    private Long candidateId;
+
     /** The claim token of the node delivering the row, or null. */
     @Column(name = "CLAIMED_BY", length = 255)
     private String claimedBy;
@@ -112,6 +119,7 @@ public class OutboxEntry {
     public long getQueuedAt() { return queuedAt; }
     public long getNextAttemptAt() { return nextAttemptAt; }
     public String getLastError() { return lastError; }
+    public Long getCandidateId() { return candidateId; }
     public String getClaimedBy() { return claimedBy; }
     public Long getClaimedUntil() { return claimedUntil; }
     public int getVersion() { return version; }

@@ -30,11 +30,6 @@ final class OutboxMetrics implements AutoCloseable {
         return new OutboxMetrics(micrometerPresent());
     }
 
-    /** Local counting only, for tests. */
-    static OutboxMetrics local() {
-        return new OutboxMetrics(false);
-    }
-
     void queued(long count) { queued.addAndGet(count); }
     void delivered() { delivered.incrementAndGet(); }
     void retried() { retried.incrementAndGet(); }

@@ -27,6 +27,8 @@ public final class OutboxSettings {
     static final String BACKOFF_MAX = "backoff-max";
     static final String MAX_AGE = "max-age";
     static final String CLAIM_LEASE = "claim-lease";
+    static final String WORKER_THREADS = "worker-threads";
+    static final String LINK_BY_EMAIL = "link-by-verified-email";
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
@@ -46,6 +48,13 @@ public final class OutboxSettings {
             .property().name(CLAIM_LEASE).type(ProviderConfigProperty.STRING_TYPE).defaultValue("2m")
             .helpText("How long a node holds a claimed change; after it another node takes over (a crashed node's work).")
             .add()
+            .property().name(WORKER_THREADS).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("1")
+            .helpText("Changes of different users a node delivers at the same time.").add()
+            .property().name(LINK_BY_EMAIL).type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
+            .helpText("Treat a Claromentis user as the same person as a Keycloak user of the same username when the "
+                    + "Keycloak user's email is verified and equal to the Claromentis user's email. Only where "
+                    + "Claromentis emails are trusted: the People API does not say whether an email was verified.")
+            .add()
             .build();
 
     private final Duration pollInterval;
@@ -55,6 +64,8 @@ public final class OutboxSettings {
     private final Duration backoffMax;
     private final Duration maxAge;
     private final Duration claimLease;
+    private final int workerThreads;
+    private final boolean linkByVerifiedEmail;
 
     private OutboxSettings(Function<String, String> source) {
         this.pollInterval = duration(source, POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1));
@@ -64,6 +75,8 @@ public final class OutboxSettings {
         this.backoffMax = duration(source, BACKOFF_MAX, Duration.ofMinutes(5), backoffBase, Duration.ofDays(1));
         this.maxAge = duration(source, MAX_AGE, Duration.ofHours(24), Duration.ZERO, Duration.ofDays(365));
         this.claimLease = duration(source, CLAIM_LEASE, Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofHours(1));
+        this.workerThreads = integer(source, WORKER_THREADS, 1, 1, 32);
+        this.linkByVerifiedEmail = bool(source, LINK_BY_EMAIL, false);
     }
 
     /**
@@ -88,6 +101,9 @@ public final class OutboxSettings {
     /** {@link Duration#ZERO} means no limit. */
     public Duration maxAge() { return maxAge; }
     public Duration claimLease() { return claimLease; }
+    public int workerThreads() { return workerThreads; }
+    /** Whether a verified email equal on both sides links a Keycloak user to a Claromentis user (see ClaromentisLink). */
+    public boolean linkByVerifiedEmail() { return linkByVerifiedEmail; }
 
     /** The settings as the admin endpoint shows them (nothing secret here). */
     Map<String, Object> describe() {
@@ -99,6 +115,8 @@ public final class OutboxSettings {
         out.put(BACKOFF_MAX, backoffMax.toMillis() + "ms");
         out.put(MAX_AGE, maxAge.toMillis() + "ms");
         out.put(CLAIM_LEASE, claimLease.toMillis() + "ms");
+        out.put(WORKER_THREADS, workerThreads);
+        out.put(LINK_BY_EMAIL, linkByVerifiedEmail);
         return out;
     }
 
@@ -122,6 +140,18 @@ public final class OutboxSettings {
             throw new IllegalArgumentException(option(key) + " must be between " + min + " and " + max);
         }
         return value;
+    }
+
+    private static boolean bool(Function<String, String> source, String key, boolean fallback) {
+        String text = blankToNull(source.apply(key));
+        if (text == null) {
+            return fallback;
+        }
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(option(key) + " must be true or false, not '" + text + "'");
+        };
     }
 
     static Duration duration(Function<String, String> source, String key, Duration fallback, Duration min, Duration max) {

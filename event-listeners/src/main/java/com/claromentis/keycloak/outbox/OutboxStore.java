@@ -27,6 +27,8 @@ final class OutboxStore {
             + " and (e.claimedUntil is null or e.claimedUntil < :now)"
             + " and not exists (select p.id from OutboxEntry p where p.realmId = e.realmId and p.userId = e.userId"
             + " and p.status = :pending and p.id < e.id)"
+            // A realm whose Claromentis asked for a pause (Retry-After) gets nothing until the pause is over.
+            + " and not exists (select h.realmId from OutboxHold h where h.realmId = e.realmId and h.heldUntil > :now)"
             + " order by e.id";
 
     private static final String CLAIM = "update OutboxEntry e set e.claimedBy = :token, e.claimedUntil = :until,"
@@ -36,7 +38,7 @@ final class OutboxStore {
 
     private static final String REPLAY = "update OutboxEntry e set e.status = :pending, e.attempts = 0,"
             + " e.queuedAt = :now, e.nextAttemptAt = :now, e.claimedBy = null, e.claimedUntil = null,"
-            + " e.version = e.version + 1 where e.realmId = :realm and e.status = :dead";
+            + " e.candidateId = null, e.version = e.version + 1 where e.realmId = :realm and e.status = :dead";
 
     private final EntityManager em;
 
@@ -98,17 +100,41 @@ final class OutboxStore {
      *
      * @return false when the claim was lost
      */
-    boolean fail(Claimed row, int attempts, boolean dead, long nextAttemptAt, String error) {
+    boolean fail(Claimed row, int attempts, boolean dead, long nextAttemptAt, String error, Long candidateId) {
         return em.createQuery("update OutboxEntry e set e.attempts = :attempts, e.status = :status,"
-                        + " e.nextAttemptAt = :next, e.lastError = :error, e.claimedBy = null, e.claimedUntil = null,"
+                        + " e.nextAttemptAt = :next, e.lastError = :error, e.candidateId = :candidate,"
+                        + " e.claimedBy = null, e.claimedUntil = null,"
                         + " e.version = e.version + 1 where e.id = :id and e.claimedBy = :token")
                 .setParameter("attempts", attempts)
                 .setParameter("status", dead ? OutboxEntry.DEAD : OutboxEntry.PENDING)
                 .setParameter("next", nextAttemptAt)
                 .setParameter("error", truncate(error, 1000))
+                .setParameter("candidate", candidateId)
                 .setParameter("id", row.id())
                 .setParameter("token", row.token())
                 .executeUpdate() == 1;
+    }
+
+    /**
+     * Gives a claimed row back untried, due at {@code nextAttemptAt}: its realm is on hold. Not an attempt, so it
+     * costs the change none of its attempts.
+     *
+     * @return false when the claim was lost
+     */
+    boolean release(Claimed row, long nextAttemptAt) {
+        return em.createQuery("update OutboxEntry e set e.nextAttemptAt = :next, e.claimedBy = null,"
+                        + " e.claimedUntil = null, e.version = e.version + 1 where e.id = :id and e.claimedBy = :token")
+                .setParameter("next", nextAttemptAt)
+                .setParameter("id", row.id())
+                .setParameter("token", row.token())
+                .executeUpdate() == 1;
+    }
+
+    /** One dead letter of the realm, or null. */
+    OutboxEntry deadLetter(String realmId, long id) {
+        OutboxEntry entry = em.find(OutboxEntry.class, id);
+        return entry != null && realmId.equals(entry.getRealmId()) && OutboxEntry.DEAD.equals(entry.getStatus())
+                ? entry : null;
     }
 
     List<OutboxEntry> deadLetters(String realmId, int first, int max) {
@@ -158,6 +184,10 @@ final class OutboxStore {
      * @return how many changes were brought forward
      */
     int resume(String realmId, long now) {
+        if (heldUntil(realmId) > now) {
+            // Claromentis asked for a pause: the changes wait for it to end, not for their own backoff.
+            return 0;
+        }
         return em.createQuery("update OutboxEntry e set e.nextAttemptAt = :now, e.version = e.version + 1"
                         + " where e.realmId = :realm and e.status = :pending and e.attempts > 0 and e.nextAttemptAt > :now")
                 .setParameter("now", now)
@@ -181,11 +211,72 @@ final class OutboxStore {
         return counts;
     }
 
-    /** A removed realm's changes can never be delivered: they go with it. */
+    /** A removed realm's changes can never be delivered: they go with it, and so do its links and pause. */
     int deleteRealm(String realmId) {
+        em.createQuery("delete from OutboxLink l where l.realmId = :realm").setParameter("realm", realmId).executeUpdate();
+        em.createQuery("delete from OutboxHold h where h.realmId = :realm").setParameter("realm", realmId).executeUpdate();
         return em.createQuery("delete from OutboxEntry e where e.realmId = :realm")
                 .setParameter("realm", realmId)
                 .executeUpdate();
+    }
+
+    // ---- Retry-After: a pause per realm, on every node -----------------------------------------------------
+
+    /** Holds back every change of the realm until {@code until} (a later pause already recorded is kept). */
+    void hold(String realmId, String componentId, long until) {
+        OutboxHold hold = em.find(OutboxHold.class, realmId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (hold == null) {
+            em.persist(new OutboxHold(realmId, componentId, until));
+        } else {
+            hold.extendTo(componentId, until);
+        }
+    }
+
+    /** When the realm's pause ends (epoch ms), or 0 when there is none. */
+    long heldUntil(String realmId) {
+        OutboxHold hold = em.find(OutboxHold.class, realmId);
+        return hold == null ? 0 : hold.getHeldUntil();
+    }
+
+    // ---- links between Keycloak and Claromentis users -------------------------------------------------------
+
+    /** The Claromentis id the outbox linked to the Keycloak user, or null. */
+    Long link(String realmId, String userId) {
+        OutboxLink link = em.find(OutboxLink.class, OutboxLink.key(realmId, userId));
+        return link == null ? null : link.getClaromentisId();
+    }
+
+    void saveLink(String realmId, String userId, long claromentisId) {
+        OutboxLink link = em.find(OutboxLink.class, OutboxLink.key(realmId, userId));
+        if (link == null) {
+            em.persist(new OutboxLink(realmId, userId, claromentisId));
+        } else if (link.getClaromentisId() != claromentisId) {
+            link.setClaromentisId(claromentisId);
+        }
+    }
+
+    void dropLink(String realmId, String userId) {
+        em.createQuery("delete from OutboxLink l where l.id = :id")
+                .setParameter("id", OutboxLink.key(realmId, userId))
+                .executeUpdate();
+    }
+
+    // ---- group member-list locks ------------------------------------------------------------------------------
+
+    /** Makes sure the lock row exists; a concurrent insert of the same key fails that transaction, harmlessly. */
+    void ensureLock(String key) {
+        if (em.find(OutboxLock.class, key) == null) {
+            em.persist(new OutboxLock(key));
+            em.flush();
+        }
+    }
+
+    /** Blocks until this transaction holds the lock row; it is released when the transaction ends. */
+    void lock(String key) {
+        OutboxLock lock = em.find(OutboxLock.class, key, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (lock == null) {
+            throw new IllegalStateException("No lock row " + key);
+        }
     }
 
     static String truncate(String text, int max) {

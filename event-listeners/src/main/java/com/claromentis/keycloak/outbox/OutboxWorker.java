@@ -1,20 +1,34 @@
 package com.claromentis.keycloak.outbox;
 
+import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.outbox.Delivery.Delivered;
 import com.claromentis.keycloak.outbox.Delivery.Failed;
+import com.claromentis.keycloak.outbox.Delivery.Held;
 import com.claromentis.keycloak.outbox.Delivery.Outcome;
 import com.claromentis.keycloak.outbox.Delivery.Skipped;
 import com.claromentis.keycloak.outbox.OutboxStore.Claimed;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
+import org.keycloak.component.ComponentModel;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +36,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Delivers committed changes on one background thread per Keycloak node, never on a request thread: a round claims
- * due rows (a short transaction), delivers each (reading Keycloak in a transaction of its own) and records the
- * outcome (another short transaction). It runs every poll interval, and at once after a transaction that queued
- * something commits on this node.
+ * Delivers committed changes in the background on each Keycloak node, never on a request thread: a round claims
+ * due rows (a short transaction), delivers them, {@code worker-threads} at a time (each reading Keycloak in a
+ * transaction of its own; the rows of one round belong to different users), and records each outcome (another short
+ * transaction). It runs every poll interval, and at once after a transaction that queued something commits on this
+ * node.
+ *
+ * <p>A 429 or 503 with {@code Retry-After} holds back every change of that realm until the time given: recorded in
+ * the database for every node (claiming skips held realms), and in memory for this node's rows already claimed.
  */
 final class OutboxWorker implements AutoCloseable {
 
@@ -42,8 +60,12 @@ final class OutboxWorker implements AutoCloseable {
     private final AtomicBoolean wakeUpPending = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     /** Realms whose waiting changes this round already brought forward: once per realm is enough. */
-    private final java.util.Set<String> resumedThisRound = new java.util.HashSet<>();
+    private final Set<String> resumedThisRound = ConcurrentHashMap.newKeySet();
+    /** This node's view of the realms' pauses (epoch ms), so rows claimed before a 429 are not sent during it. */
+    private final Map<String, Long> holds = new ConcurrentHashMap<>();
     private final ScheduledExecutorService executor;
+    /** Null with one worker thread: the round's own thread delivers. */
+    private final ExecutorService deliveryPool;
     private volatile boolean closed;
 
     OutboxWorker(KeycloakSessionFactory sessionFactory, OutboxSettings settings, Delivery delivery,
@@ -62,6 +84,13 @@ final class OutboxWorker implements AutoCloseable {
         });
         pool.setRemoveOnCancelPolicy(true);
         this.executor = pool;
+        AtomicLong threads = new AtomicLong();
+        this.deliveryPool = settings.workerThreads() <= 1 ? null : Executors.newFixedThreadPool(settings.workerThreads(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "claromentis-outbox-delivery-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /** Starts polling; called once the database schema is migrated. */
@@ -88,6 +117,9 @@ final class OutboxWorker implements AutoCloseable {
     public void close() {
         closed = true;
         executor.shutdownNow();
+        if (deliveryPool != null) {
+            deliveryPool.shutdownNow();
+        }
     }
 
     /** Delivers until no due row is left or a round claims less than a full batch. */
@@ -97,21 +129,46 @@ final class OutboxWorker implements AutoCloseable {
             List<Claimed> batch;
             do {
                 batch = claim();
-                List<Claimed> done = new java.util.ArrayList<>();
+                List<Claimed> done = Collections.synchronizedList(new ArrayList<>());
                 try {
-                    for (Claimed row : batch) {
-                        if (closed) {
-                            return;
-                        }
-                        process(row, done);
-                    }
+                    deliverAll(batch, done);
                 } finally {
-                    completeAll(done);
+                    completeAll(new ArrayList<>(done));
                 }
             } while (batch.size() == settings.batchSize() && !closed);
         } catch (RuntimeException e) {
             // The scheduler would silently stop polling if this escaped; log it and let the next round try again.
             LOG.errorf(e, "Provisioning outbox round failed; the next round starts in %s", settings.pollInterval());
+        }
+    }
+
+    private void deliverAll(List<Claimed> batch, List<Claimed> done) {
+        if (deliveryPool == null) {
+            for (Claimed row : batch) {
+                if (closed) {
+                    return;
+                }
+                process(row, done);
+            }
+            return;
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (Claimed row : batch) {
+            running.add(deliveryPool.submit(() -> {
+                if (!closed) {
+                    process(row, done);
+                }
+            }));
+        }
+        for (Future<?> delivery : running) {
+            try {
+                delivery.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                LOG.errorf(e.getCause(), "An outbox delivery failed outside its own error handling");
+            }
         }
     }
 
@@ -142,9 +199,15 @@ final class OutboxWorker implements AutoCloseable {
 
     private void process(Claimed row, List<Claimed> done) {
         Outcome outcome;
+        long now = Time.currentTimeMillis();
+        Long local = holds.get(row.realmId());
         try {
-            outcome = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
-                    session -> delivery.deliver(session, row));
+            outcome = local != null && local > now ? new Held(local)
+                    : KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
+                        // Another node may have been asked for a pause since this row was claimed.
+                        long until = store(session).heldUntil(row.realmId());
+                        return until > Time.currentTimeMillis() ? new Held(until) : delivery.deliver(session, row);
+                    });
         } catch (RuntimeException e) {
             // The read-only delivery transaction itself failed (e.g. the database went away): count it as an attempt.
             LOG.warnf(e, "Outbox change %d could not be delivered", row.id());
@@ -155,7 +218,11 @@ final class OutboxWorker implements AutoCloseable {
 
     private void record(Claimed row, Outcome outcome, List<Claimed> done) {
         long now = Time.currentTimeMillis();
+        String username = LogSafe.of(row.username());
         if (outcome instanceof Delivered delivered) {
+            if (delivered.link() != null) {
+                link(row, delivered.link());
+            }
             done.add(row);
             metrics.delivered();
             LOG.debugf("Delivered outbox change %d: %s", row.id(), delivered.what());
@@ -168,23 +235,87 @@ final class OutboxWorker implements AutoCloseable {
             }
         } else if (outcome instanceof Skipped skipped) {
             done.add(row);
-            LOG.debugf("Outbox change %d (%s of '%s') needs no delivery: %s", row.id(), row.type(), row.username(),
+            LOG.debugf("Outbox change %d (%s of '%s') needs no delivery: %s", row.id(), row.type(), username,
                     skipped.why());
+        } else if (outcome instanceof Held held) {
+            warnIfLost(row, inTransaction(store -> store.release(row, held.until())));
+            wakeAt(held.until());
+            LOG.debugf("Outbox change %d (%s of '%s') waits until %d: Claromentis asked for a pause", row.id(),
+                    row.type(), username, held.until());
         } else if (outcome instanceof Failed failed) {
             int attempts = row.attempts() + 1;
             RetrySchedule.Decision decision = schedule.afterFailure(attempts, row.queuedAt(), now, failed.permanent());
-            boolean held = inTransaction(store -> store.fail(row, attempts, decision.dead(), decision.nextAttemptAt(),
-                    failed.error()));
+            long next = decision.nextAttemptAt();
+            if (failed.retryAfter() != null) {
+                long until = hold(row.realmId(), failed.retryAfter(), now);
+                next = Math.max(next, until);
+            }
+            long nextAttemptAt = next;
+            boolean held = inTransaction(store -> store.fail(row, attempts, decision.dead(), nextAttemptAt,
+                    failed.error(), failed.candidate()));
             if (decision.dead()) {
                 metrics.dead();
                 LOG.warnf("Outbox change %d (%s of '%s') is now a dead letter (%s): %s", row.id(), row.type(),
-                        row.username(), decision.reason(), failed.error());
+                        username, decision.reason(), LogSafe.of(failed.error()));
             } else {
                 metrics.retried();
                 LOG.infof("Outbox change %d (%s of '%s') failed attempt %d, next in %d ms: %s", row.id(), row.type(),
-                        row.username(), attempts, decision.nextAttemptAt() - now, failed.error());
+                        username, attempts, nextAttemptAt - now, LogSafe.of(failed.error()));
             }
             warnIfLost(row, held);
+        }
+    }
+
+    /**
+     * Holds back every change of the realm for {@code retryAfter} (at most {@code backoff-max}, so a confused server
+     * cannot stop provisioning for a day), on this node at once and on every node through the database.
+     *
+     * @return when the pause ends, epoch ms
+     */
+    private long hold(String realmId, Duration retryAfter, long now) {
+        long wait = Math.min(retryAfter.toMillis(), settings.backoffMax().toMillis());
+        long until = now + wait;
+        holds.merge(realmId, until, Math::max);
+        KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
+            RealmModel realm = session.realms().getRealm(realmId);
+            String component = realm == null ? null
+                    : OutboxConnections.component(realm).map(ComponentModel::getId).orElse(null);
+            store(session).hold(realmId, component, until);
+        });
+        LOG.infof("Claromentis asked realm %s to wait %d ms (Retry-After): every change of the realm is held back "
+                + "until then", realmId, wait);
+        wakeAt(until);
+        return until;
+    }
+
+    /** Delivers again as soon as a pause ends, rather than at the next poll. */
+    private void wakeAt(long until) {
+        if (!started.get() || closed) {
+            return;
+        }
+        long delay = Math.max(0, until - Time.currentTimeMillis()) + 1;
+        try {
+            executor.schedule(this::wakeUp, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: nothing left to wake.
+            LOG.debugf("Not scheduling a wake-up after a pause: %s", e.toString());
+        }
+    }
+
+    /** Records the link after the delivery that made it, in a transaction of its own (delivery only reads Keycloak). */
+    private void link(Claimed row, long claromentisId) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
+                RealmModel realm = session.realms().getRealm(row.realmId());
+                if (realm != null) {
+                    ClaromentisLink.remember(session, realm, row.userId(), claromentisId);
+                }
+            });
+        } catch (RuntimeException e) {
+            // The Claromentis user exists; without the link the user's next change reports a username clash, which
+            // the administrator resolves by linking. Say so now, with the ids needed.
+            LOG.errorf(e, "Could not record that Keycloak user %s of realm %s is Claromentis user %d; link them from "
+                    + "the dead letter their next change becomes", row.userId(), row.realmId(), claromentisId);
         }
     }
 

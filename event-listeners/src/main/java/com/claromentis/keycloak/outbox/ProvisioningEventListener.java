@@ -1,6 +1,7 @@
 package com.claromentis.keycloak.outbox;
 
 import com.claromentis.keycloak.signin.LoginKind;
+import com.claromentis.keycloak.common.LogSafe;
 import org.jboss.logging.Logger;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
@@ -105,7 +106,7 @@ final class ProvisioningEventListener implements EventListenerProvider {
             RealmModel realm = session.realms().getRealm(realmId);
             UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
             if (user == null) {
-                LOG.debugf("No user %s in realm %s to queue a provisioning change for", userId, realmId);
+                LOG.debugf("No user %s in realm %s to queue a provisioning change for", LogSafe.of(userId), realmId);
                 return;
             }
             ChangeType change = type != null ? type : user.isEnabled() ? ChangeType.UPDATE : ChangeType.DISABLE;

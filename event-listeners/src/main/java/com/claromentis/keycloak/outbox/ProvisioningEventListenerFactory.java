@@ -1,5 +1,7 @@
 package com.claromentis.keycloak.outbox;
 
+import com.claromentis.keycloak.profile.ClaromentisProfile;
+import com.claromentis.keycloak.common.LogSafe;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
@@ -47,7 +49,7 @@ public final class ProvisioningEventListenerFactory implements EventListenerProv
         metrics = OutboxMetrics.create();
         connections = new OutboxConnections();
         SecureRandom random = new SecureRandom();
-        worker = new OutboxWorker(sessionFactory, settings, new Delivery(connections),
+        worker = new OutboxWorker(sessionFactory, settings, new Delivery(connections, settings),
                 new RetrySchedule(settings, random::nextDouble), metrics);
         sessionFactory.register(this::onProviderEvent);
     }
@@ -96,7 +98,7 @@ public final class ProvisioningEventListenerFactory implements EventListenerProv
             int dropped = OutboxWorker.store(removed.getKeycloakSession()).deleteRealm(removed.getRealm().getId());
             if (dropped > 0) {
                 LOG.infof("Dropped %d undelivered provisioning change(s) of removed realm %s", dropped,
-                        removed.getRealm().getName());
+                        LogSafe.of(removed.getRealm().getName()));
             }
         }
     }
@@ -106,7 +108,20 @@ public final class ProvisioningEventListenerFactory implements EventListenerProv
         if (!ProvisioningOutbox.enabledFor(realm)) {
             return;
         }
-        ProvisioningOutbox.enqueue(session, realm, user, ChangeType.DELETE,
-                user.getEmail() == null ? Map.of() : Map.of("email", user.getEmail()));
+        // What delivery needs to find the linked Claromentis user once the Keycloak user is gone.
+        Map<String, String> known = new java.util.HashMap<>();
+        if (user.getEmail() != null) {
+            known.put(Delivery.EMAIL, user.getEmail());
+            known.put(Delivery.EMAIL_VERIFIED, Boolean.toString(user.isEmailVerified()));
+        }
+        String externalId = user.getFirstAttribute(ClaromentisProfile.EXTERNAL_ID);
+        if (externalId != null) {
+            known.put(Delivery.EXTERNAL_ID, externalId);
+        }
+        String claromentisId = user.getFirstAttribute(ClaromentisProfile.CLAROMENTIS_ID);
+        if (claromentisId != null) {
+            known.put(Delivery.CLAROMENTIS_ID, claromentisId);
+        }
+        ProvisioningOutbox.enqueue(session, realm, user, ChangeType.DELETE, known);
     }
 }

@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.outbox;
 
+import com.claromentis.keycloak.common.LogSafe;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.EventListenerProvider;
@@ -47,15 +48,15 @@ public final class ProvisioningOutbox {
         }
         Optional<String> refusal = Eligibility.refusal(session, realm, user);
         if (refusal.isPresent()) {
-            LOG.debugf("Not queueing %s of '%s' in realm %s: the user is %s", type, user.getUsername(), realm.getName(),
-                    refusal.get());
+            LOG.debugf("Not queueing %s of '%s' in realm %s: the user is %s", type, LogSafe.of(user.getUsername()),
+                    LogSafe.of(realm.getName()), refusal.get());
             return false;
         }
         OutboxEntry entry = OutboxEntry.pending(realm.getId(), user.getId(), user.getUsername(), type,
                 json(payload), Time.currentTimeMillis());
         OutboxWorker.store(session).insert(entry);
         afterCommit(session).added++;
-        LOG.debugf("Queued %s of '%s' in realm %s", type, user.getUsername(), realm.getName());
+        LOG.debugf("Queued %s of '%s' in realm %s", type, LogSafe.of(user.getUsername()), LogSafe.of(realm.getName()));
         return true;
     }
 

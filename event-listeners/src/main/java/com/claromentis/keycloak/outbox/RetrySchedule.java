@@ -1,5 +1,8 @@
 package com.claromentis.keycloak.outbox;
 
+import com.claromentis.keycloak.peopleapi.error.BadRequestException;
+import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
@@ -23,10 +26,19 @@ final class RetrySchedule {
     }
 
     /**
+     * Whether a People API failure makes a dead letter at once: only a refusal of the data itself (400, 422), which
+     * the same data would get again. A 409 is not: it means a username was taken between delivery's lookup and its
+     * create, and the next attempt looks again and links, or reports the clash as a dead letter of its own.
+     */
+    static boolean isPermanent(PeopleApiException failure) {
+        return failure instanceof BadRequestException;
+    }
+
+    /**
      * @param attempts  failed attempts including this one (1 after the first failure)
      * @param queuedAt  when the change was (re)queued, epoch ms
      * @param now       epoch ms
-     * @param permanent the API refused the change itself (400, 409): trying again cannot help
+     * @param permanent trying again cannot help ({@link #isPermanent}, or an unlinked username clash)
      */
     Decision afterFailure(int attempts, long queuedAt, long now, boolean permanent) {
         if (permanent) {

@@ -1,5 +1,9 @@
 package com.claromentis.keycloak.outbox;
 
+import com.claromentis.keycloak.peopleapi.error.BadRequestException;
+import com.claromentis.keycloak.peopleapi.error.ConflictException;
+import com.claromentis.keycloak.peopleapi.error.RateLimitedException;
+import com.claromentis.keycloak.peopleapi.error.UnavailableException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -85,5 +89,16 @@ class RetryScheduleTest {
 
         assertThat(decision.dead()).isTrue();
         assertThat(decision.reason()).contains("refused");
+    }
+
+    @Test
+    @DisplayName("only a refusal of the data itself (400, 422) is permanent; a 409 (username taken meanwhile) is tried"
+            + " again, when delivery looks again and links or reports the clash")
+    void whatIsPermanent() {
+        assertThat(RetrySchedule.isPermanent(new BadRequestException("bad", 400, null, null))).isTrue();
+        assertThat(RetrySchedule.isPermanent(new BadRequestException("bad", 422, null, null))).isTrue();
+        assertThat(RetrySchedule.isPermanent(new ConflictException("taken", 409, null, null))).isFalse();
+        assertThat(RetrySchedule.isPermanent(new RateLimitedException("slow down", null, Duration.ofSeconds(1)))).isFalse();
+        assertThat(RetrySchedule.isPermanent(new UnavailableException("down", 503, null, null))).isFalse();
     }
 }

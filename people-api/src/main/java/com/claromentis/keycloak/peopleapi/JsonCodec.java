@@ -108,10 +108,6 @@ final class JsonCodec {
         return body;
     }
 
-    ObjectNode nameBody(String name) {
-        return mapper.createObjectNode().put(fields.json(Field.NAME), name);
-    }
-
     ObjectNode membersBody(Iterable<Long> userIds) {
         ObjectNode body = mapper.createObjectNode();
         var data = body.putArray("data");

@@ -202,7 +202,8 @@ final class Transport {
             case 409 -> new ConflictException(message, code, apiError, null);
             case 429 -> new RateLimitedException(message, apiError,
                     RetryPolicy.parseRetryAfter(r.header("Retry-After"), config.clock().instant()).orElse(null));
-            default -> code >= 500 ? new UnavailableException(message, code, apiError, null)
+            default -> code >= 500 ? new UnavailableException(message, code, apiError, null,
+                    RetryPolicy.parseRetryAfter(r.header("Retry-After"), config.clock().instant()).orElse(null))
                     : new PeopleApiException(message, code, apiError, null);
         };
     }

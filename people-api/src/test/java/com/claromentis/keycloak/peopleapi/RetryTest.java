@@ -60,6 +60,14 @@ class RetryTest extends MockServerSupport {
     }
 
     @Test
+    void persistent503EndsAsUnavailableWithRetryAfter() {
+        server.enqueue(new MockResponse.Builder().code(503).setHeader("Retry-After", "4").build());
+        assertThatThrownBy(() -> client(RetryPolicy.none()).getUser(1))
+                .isInstanceOf(UnavailableException.class)
+                .satisfies(e -> assertThat(((UnavailableException) e).retryAfter()).hasValue(Duration.ofSeconds(4)));
+    }
+
+    @Test
     void connectionResetOnGetIsRetried() {
         server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
         server.enqueue(json(200, user(1, "jdoe")));

@@ -46,6 +46,7 @@ final class ApiHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange ex) throws IOException {
+        long arrived = System.nanoTime();
         try {
             stats.record(ex.getRequestMethod(), ex.getRequestURI().getPath());
             if (injectFault(ex)) {
@@ -62,6 +63,8 @@ final class ApiHandler implements HttpHandler {
             }
         } finally {
             ex.close();
+            stats.timed(ex.getRequestMethod(), ex.getRequestURI().getPath(), arrived, System.nanoTime(),
+                    ex.getResponseCode());
         }
     }
 

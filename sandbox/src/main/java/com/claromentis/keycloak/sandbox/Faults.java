@@ -31,6 +31,8 @@ public final class Faults {
     private volatile int errorStatus = 503;
     private final AtomicInteger rateLimitRemaining = new AtomicInteger();
     private volatile int retryAfterSeconds = 1;
+    /** System.nanoTime() until which every API request gets 429; 0 for none. */
+    private volatile long rateLimitUntilNanos;
     private volatile Outage outage = Outage.NONE;
     private volatile int trickleChunkBytes;
     private volatile long trickleDelayMillis;
@@ -57,6 +59,13 @@ public final class Faults {
     public Faults rateLimitNext(int count, int seconds) {
         this.retryAfterSeconds = (int) bounded(seconds, 0, 3600, "retry_after_seconds");
         this.rateLimitRemaining.set((int) bounded(count, 0, 1_000_000, "rate_limit_next"));
+        return this;
+    }
+
+    /** Every API request in the next {@code millis} gets 429 with {@code Retry-After: seconds}. */
+    public Faults rateLimitFor(long millis, int seconds) {
+        this.retryAfterSeconds = (int) bounded(seconds, 0, 3600, "retry_after_seconds");
+        this.rateLimitUntilNanos = System.nanoTime() + bounded(millis, 0, 3_600_000, "rate_limit_ms") * 1_000_000;
         return this;
     }
 
@@ -94,6 +103,7 @@ public final class Faults {
         errorRate = 0;
         errorStatus = 503;
         rateLimitRemaining.set(0);
+        rateLimitUntilNanos = 0;
         retryAfterSeconds = 1;
         outage = Outage.NONE;
         trickleChunkBytes = 0;
@@ -110,7 +120,8 @@ public final class Faults {
     long trickleDelayMillis() { return trickleDelayMillis; }
 
     boolean takeRateLimit() {
-        return takeOne(rateLimitRemaining);
+        long until = rateLimitUntilNanos;
+        return (until != 0 && System.nanoTime() - until < 0) || takeOne(rateLimitRemaining);
     }
 
     boolean takeTruncate() {
@@ -147,6 +158,7 @@ public final class Faults {
             switch (e.getKey()) {
                 case "latency_ms" -> latency(parseInt(e.getValue(), "latency_ms"));
                 case "outage" -> outage(Outage.parse(e.getValue()));
+                case "rate_limit_ms" -> rateLimitFor(parseInt(e.getValue(), "rate_limit_ms"), retryAfterSeconds);
                 case "truncate_next" -> truncateNext(parseInt(e.getValue(), "truncate_next"));
                 case "member_shape" -> idOnlyMembers(switch (e.getValue().trim().toLowerCase(Locale.ROOT)) {
                     case "ids" -> true;
@@ -166,6 +178,8 @@ public final class Faults {
         out.put("error_status", errorStatus);
         out.put("rate_limit_next", rateLimitRemaining.get());
         out.put("retry_after_seconds", retryAfterSeconds);
+        long left = rateLimitUntilNanos == 0 ? 0 : Math.max(0, (rateLimitUntilNanos - System.nanoTime()) / 1_000_000);
+        out.put("rate_limit_ms", left);
         out.put("outage", switch (outage) {
             case NONE -> "none";
             case STATUS_503 -> "503";

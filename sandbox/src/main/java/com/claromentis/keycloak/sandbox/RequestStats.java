@@ -1,5 +1,9 @@
 package com.claromentis.keycloak.sandbox;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,11 +11,22 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 /** Counts requests per endpoint, keyed like {@code "GET /users/{id}"} so tests can assert call patterns. */
-final class RequestStats {
+public final class RequestStats {
 
     private static final Pattern NUMERIC_SEGMENT = Pattern.compile("/\\d+(?=/|$)");
 
+    /** How many timed API exchanges are kept: enough for any test, bounded for a long demo run. */
+    private static final int MAX_TIMED = 10_000;
+
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final Deque<TimedRequest> timed = new ArrayDeque<>();
+
+    /**
+     * One API request: when it arrived, and when the answer was sent and with which status (0 while unanswered),
+     * from {@link System#nanoTime()}; lets a test check how a client spaces its requests (e.g. after a 429).
+     */
+    public record TimedRequest(String endpoint, long arrivedNanos, long answeredNanos, int status) {
+    }
 
     void record(String method, String path) {
         counts.computeIfAbsent(key(method, path), k -> new LongAdder()).increment();
@@ -28,8 +43,20 @@ final class RequestStats {
         return out;
     }
 
-    void clear() {
+    synchronized void timed(String method, String path, long arrivedNanos, long answeredNanos, int status) {
+        if (timed.size() >= MAX_TIMED) {
+            timed.removeFirst();
+        }
+        timed.addLast(new TimedRequest(key(method, path), arrivedNanos, answeredNanos, status));
+    }
+
+    synchronized List<TimedRequest> timedRequests() {
+        return new ArrayList<>(timed);
+    }
+
+    synchronized void clear() {
         counts.clear();
+        timed.clear();
     }
 
     static String key(String method, String path) {

@@ -188,6 +188,11 @@ public final class SandboxServer implements AutoCloseable {
         return stats.count(endpoint);
     }
 
+    /** The API requests seen (the last 10,000), oldest first, with arrival and answer times and status. */
+    public List<RequestStats.TimedRequest> timedRequests() {
+        return stats.timedRequests();
+    }
+
     public Map<String, Long> requestCounts() {
         return stats.snapshot();
     }

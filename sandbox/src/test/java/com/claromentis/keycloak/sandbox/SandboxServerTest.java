@@ -205,6 +205,24 @@ class SandboxServerTest {
     }
 
     @Test
+    void rateLimitWindowAnswers429ToEveryRequestUntilItEndsAndTimesEachRequest() throws Exception {
+        server.faults().rateLimitFor(400, 1);
+        long before = System.nanoTime();
+        Response limited = get("users");
+        assertThat(limited.status).isEqualTo(429);
+        assertThat(get("users").status).isEqualTo(429);
+        Thread.sleep(450);
+        assertThat(get("users").status).isEqualTo(200);
+
+        assertThat(server.timedRequests()).extracting(RequestStats.TimedRequest::status).containsExactly(429, 429, 200);
+        assertThat(server.timedRequests()).allSatisfy(r -> {
+            assertThat(r.endpoint()).isEqualTo("GET /users");
+            assertThat(r.arrivedNanos()).isGreaterThanOrEqualTo(before);
+            assertThat(r.answeredNanos()).isGreaterThanOrEqualTo(r.arrivedNanos());
+        });
+    }
+
+    @Test
     void rateLimitFaultAnswers429WithRetryAfterForTheNextRequests() throws Exception {
         admin("faults", "{\"rate_limit_next\":2,\"retry_after_seconds\":7}");
         Response first = get("users");

@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,19 +68,23 @@ class OutboxDeliveryIT {
 
     @Test
     @Order(3)
-    @DisplayName("when the user exists in Claromentis already (same username), then it is updated: upsert by username")
-    void existingUsernameIsUpdated() {
-        outbox.sandbox.addUser(SandboxUser.builder("grace.hopper").firstname("G").surname("H")
-                .email("grace.hopper@example.test").externalId("HR-7").build());
+    @DisplayName("when the user exists in Claromentis already with the same external id, then they are linked and it is"
+            + " updated, not created again")
+    void existingUserWithSameExternalIdIsLinked(TestRealm realm) {
+        long hr = outbox.sandbox.addUser(SandboxUser.builder("grace.hopper").firstname("G").surname("H")
+                .email("grace.hopper@example.test").externalId("HR-7").build()).id();
 
-        outbox.createUser("grace.hopper");
+        realm.createUser("grace.hopper", "Outbox-Pass-1!", Map.of("externalId", List.of("HR-7")));
 
         await().atMost(DELIVERY).until(() -> "grace.hopper".equals(
                 outbox.inClaromentis("grace.hopper").orElseThrow().firstname()));
         SandboxUser grace = outbox.inClaromentis("grace.hopper").orElseThrow();
+        assertThat(grace.id()).isEqualTo(hr);
         assertThat(grace.surname()).isEqualTo("Test");
-        assertThat(grace.externalId()).as("HR's key survives a Keycloak user without one").isEqualTo("HR-7");
+        assertThat(grace.externalId()).isEqualTo("HR-7");
         assertThat(outbox.sandbox.userCount()).isEqualTo(2);
+        await().atMost(DELIVERY).until(() -> outbox.user(realm.findUser("grace.hopper").orElseThrow().getId())
+                .getAttributes().getOrDefault("claromentisId", List.of()).contains(Long.toString(hr)));
     }
 
     @Test
