@@ -202,22 +202,29 @@ class SambaAdFederationIT {
     class Kerberos {
 
         @Test
-        @DisplayName("then the exported HTTP/localhost keytab gets a ticket from the DC's KDC with the fixture's krb5.conf")
-        void keytabGetsATicket(SambaAd ad) throws Exception {
+        @DisplayName("then a ticket the DC's KDC issues for HTTP/localhost is decrypted with the exported keytab")
+        void keytabDecryptsServiceTickets(SambaAd ad) throws Exception {
             Path keytab = ad.keycloakKeytab();
             assertThat(Files.readString(ad.krb5Conf(), StandardCharsets.UTF_8)).contains("kdc = 127.0.0.1:88");
+            Map<String, String> environment = Map.of("KRB5_CONFIG", ad.krb5Conf().toString(),
+                    "KRB5CCNAME", "FILE:" + ad.home().resolve("krb5cc-it-" + SUFFIX));
 
-            Path cache = ad.home().resolve("krb5cc-it-" + SUFFIX);
-            ProcessBuilder kinit = new ProcessBuilder("kinit", "-k", "-t", keytab.toString(), "HTTP/localhost@" + SambaAd.REALM)
-                    .redirectErrorStream(true);
-            kinit.environment().put("KRB5_CONFIG", ad.krb5Conf().toString());
-            kinit.environment().put("KRB5CCNAME", "FILE:" + cache);
-            Process process = kinit.start();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            run(environment, SambaAd.ADMIN_PASSWORD + "\n", "kinit", SambaAd.ADMIN_PRINCIPAL);
+            String kvno = run(environment, "", "kvno", "-k", keytab.toString(), "HTTP/localhost@" + SambaAd.REALM);
+
+            assertThat(kvno).contains("keytab entry valid");
+        }
+
+        private static String run(Map<String, String> environment, String input, String... command) throws Exception {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().close();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-
-            assertThat(process.exitValue()).as(output).isZero();
-            assertThat(cache).exists();
+            assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
+            return output;
         }
     }
 

@@ -18,6 +18,8 @@ import java.util.Objects;
 abstract class LdapDirectory implements Directory {
 
     private LDAPConnectionPool pool;
+    private int usersAdded;
+    private long userAddNanos;
 
     /** Called by the subclass once the server answers. */
     final void connected(LDAPConnectionPool pool) {
@@ -31,6 +33,9 @@ abstract class LdapDirectory implements Directory {
     abstract Entry groupEntry(String dn, String name, List<String> memberDns);
 
     abstract String organizationalUnitRdnAttribute();
+
+    /** Spelled as the server spells it, so DNs read back compare equal. */
+    abstract String groupRdnAttribute();
 
     abstract String userRdnValue(DirectoryUser user);
 
@@ -46,13 +51,18 @@ abstract class LdapDirectory implements Directory {
     @Override
     public String addUser(DirectoryUser user) {
         String dn = child(userRdnAttribute(), userRdnValue(user), user.parentDn());
+        long begin = System.nanoTime();
         add(userEntry(dn, user));
+        synchronized (this) {
+            usersAdded++;
+            userAddNanos += System.nanoTime() - begin;
+        }
         return dn;
     }
 
     @Override
     public String addGroup(String name, String parentDn, List<String> memberDns) {
-        String dn = child("cn", name, parentDn);
+        String dn = child(groupRdnAttribute(), name, parentDn);
         add(groupEntry(dn, name, List.copyOf(memberDns)));
         return dn;
     }
@@ -109,6 +119,23 @@ abstract class LdapDirectory implements Directory {
         } catch (LDAPException e) {
             throw failure("modify " + dn, e);
         }
+    }
+
+    /** Appends a line to {@code timings.txt} in {@code home}, for the run's record of start and write times. */
+    static void recordTiming(java.nio.file.Path home, String line) {
+        try {
+            java.nio.file.Files.writeString(home.resolve("timings.txt"), line + "\n", java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            java.util.logging.Logger.getLogger(LdapDirectory.class.getName()).warning(() -> "Cannot write timings: " + e);
+        }
+    }
+
+    /** "N users added in M ms (R/s)". */
+    final synchronized String userAddTiming() {
+        long millis = userAddNanos / 1_000_000;
+        return usersAdded + " users added in " + millis + " ms"
+                + (millis > 0 ? String.format(" (%.1f/s)", usersAdded * 1000.0 / millis) : "");
     }
 
     final void closeConnection() {

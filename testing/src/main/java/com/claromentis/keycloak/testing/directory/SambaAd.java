@@ -114,6 +114,8 @@ public final class SambaAd extends LdapDirectory {
             started.awaitReady(launched);
             started.startTime = Duration.between(launched, Instant.now());
             started.connected(started.adminPool(tls));
+            recordTiming(home, "provision " + started.provisionTime.toMillis() + " ms, start to first bind "
+                    + started.startTime.toMillis() + " ms");
             LOG.info(() -> "Samba AD DC for " + REALM + " ready on 127.0.0.1:389/636/88 (provisioned in "
                     + started.provisionTime.toMillis() + " ms, started in " + started.startTime.toMillis() + " ms; "
                     + home + ")");
@@ -303,6 +305,11 @@ public final class SambaAd extends LdapDirectory {
     }
 
     @Override
+    String groupRdnAttribute() {
+        return "CN";
+    }
+
+    @Override
     String userRdnAttribute() {
         return "CN";
     }
@@ -314,6 +321,9 @@ public final class SambaAd extends LdapDirectory {
 
     @Override
     public synchronized void close() {
+        if (samba != null) {
+            recordTiming(home, userAddTiming());
+        }
         closeConnection();
         stopServer();
         try {

@@ -84,6 +84,7 @@ public final class Slapd extends LdapDirectory {
                     new Attribute("dc", "example"), new Attribute("o", "Example")));
             server.addOrganizationalUnit("people");
             server.addOrganizationalUnit("groups");
+            recordTiming(home, "start to first answer " + server.startTime.toMillis() + " ms");
             LOG.info(() -> "slapd ready on " + server.ldapUrl() + " and " + server.ldapsUrl() + " in "
                     + server.startTime.toMillis() + " ms (" + home + ")");
             return server;
@@ -205,6 +206,11 @@ public final class Slapd extends LdapDirectory {
     }
 
     @Override
+    String groupRdnAttribute() {
+        return "cn";
+    }
+
+    @Override
     String userRdnAttribute() {
         return "uid";
     }
@@ -216,6 +222,9 @@ public final class Slapd extends LdapDirectory {
 
     @Override
     public synchronized void close() {
+        if (slapd != null) {
+            recordTiming(home, userAddTiming());
+        }
         closeConnection();
         stopServer();
         try {
