@@ -1,5 +1,7 @@
 package com.claromentis.keycloak.testing;
 
+import com.claromentis.keycloak.testing.directory.DirectoryExtension;
+import com.claromentis.keycloak.testing.directory.DirectoryTls;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -67,6 +69,9 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
     }
 
     private static KeycloakServer startServer() {
+        // The directory fixtures' LDAPS certificates come from the run's own CA: trusted from the first start, so
+        // no class order can make Keycloak restart for it.
+        DirectoryExtension.trustInSuiteOptions(DirectoryTls.shared().caCertificate());
         KeycloakServerOptions.Builder options = KeycloakServerOptions.builder().suiteOptions();
         String extra = System.getProperty(EXTRA_PROVIDERS_PROPERTY, "");
         Arrays.stream(extra.split(java.io.File.pathSeparator))

@@ -99,10 +99,7 @@ public final class DirectoryExtension implements BeforeAllCallback, ParameterRes
      */
     static synchronized void trustInKeycloak(ExtensionContext context, Path caFile) {
         String ca = caFile.toAbsolutePath().toString();
-        String suite = System.getProperty(KeycloakServerOptions.SUITE_OPTIONS_PROPERTY, "");
-        if (!suite.contains(ca)) {
-            System.setProperty(KeycloakServerOptions.SUITE_OPTIONS_PROPERTY, withTrusted(suite, ca));
-        }
+        trustInSuiteOptions(caFile);
         KeycloakServer server = context.getRoot().getStore(KEYCLOAK).get(KeycloakServer.class, KeycloakServer.class);
         if (server == null) {
             return;
@@ -119,6 +116,15 @@ public final class DirectoryExtension implements BeforeAllCallback, ParameterRes
         }
         LOG.info(() -> "Restarting Keycloak so it trusts the directory servers' CA " + ca);
         server.restart(KeycloakServerOptions.builder().build());
+    }
+
+    /** Adds {@code caFile} to the suite's Keycloak options, for a Keycloak started after this call. */
+    public static synchronized void trustInSuiteOptions(Path caFile) {
+        String ca = caFile.toAbsolutePath().toString();
+        String suite = System.getProperty(KeycloakServerOptions.SUITE_OPTIONS_PROPERTY, "");
+        if (!suite.contains(ca)) {
+            System.setProperty(KeycloakServerOptions.SUITE_OPTIONS_PROPERTY, withTrusted(suite, ca));
+        }
     }
 
     /** {@code options} (key=value lines or ;-separated pairs) with {@code ca} added to {@value #TRUSTSTORE_OPTION}. */
