@@ -9,8 +9,10 @@ import java.util.Properties;
 
 /**
  * Where a Maven build put the Keycloak distribution zip and the bundle JAR, read from the properties file a module
- * filters at build time ({@code keycloak.dist.zip}, {@code bundle.jar}, {@code keycloak.version}); for programs
+ * filters at build time ({@code keycloak.dist.zip}, {@code bundle.jar}, {@code keycloak.dist.version}); for programs
  * started outside Maven, such as the demo and the benchmarks.
+ *
+ * @param keycloakVersion the version of the distribution that runs, not the SPI version the bundle compiles against
  */
 public record Artifacts(Path distributionZip, Path bundleJar, String keycloakVersion) {
 
@@ -26,7 +28,7 @@ public record Artifacts(Path distributionZip, Path bundleJar, String keycloakVer
             throw new UncheckedIOException("Cannot read " + file, e);
         }
         return new Artifacts(Path.of(required(properties, "keycloak.dist.zip", file)),
-                Path.of(required(properties, "bundle.jar", file)), properties.getProperty("keycloak.version", "?"));
+                Path.of(required(properties, "bundle.jar", file)), properties.getProperty("keycloak.dist.version", "?"));
     }
 
     private static String required(Properties properties, String key, Path file) {

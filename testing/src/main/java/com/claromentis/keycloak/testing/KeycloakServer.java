@@ -47,6 +47,7 @@ public final class KeycloakServer implements AutoCloseable {
     private static final int LOG_TAIL_LINES = 80;
 
     private final Path home;
+    private final String version;
     private final Path logFile;
     private final int httpPort;
     private final int managementPort;
@@ -56,6 +57,7 @@ public final class KeycloakServer implements AutoCloseable {
 
     private KeycloakServer(Path home, Path logFile, String host, int httpPort, int managementPort) {
         this.home = home;
+        this.version = readVersion(home);
         this.logFile = logFile;
         this.host = host;
         this.httpPort = httpPort;
@@ -79,6 +81,8 @@ public final class KeycloakServer implements AutoCloseable {
             Path logFile = logs.resolve("keycloak-" + stamp + ".log");
             int port = httpPort == 0 ? freePort() : httpPort;
             KeycloakServer server = new KeycloakServer(home, logFile, "127.0.0.1", port, freePort());
+            // Several distributions are tested (see integration-tests/pom.xml): say which one this run proves.
+            LOG.info(() -> "Starting Keycloak " + server.version() + " from " + distributionZip + " in " + home);
             server.writeConfiguration(serverOptions);
             server.build(serverOptions);
             server.launch(serverOptions);
@@ -102,6 +106,11 @@ public final class KeycloakServer implements AutoCloseable {
 
     public Path home() {
         return home;
+    }
+
+    /** The distribution's own version ({@code version.txt}), e.g. {@code 26.7.3}; {@code "unknown"} if it has none. */
+    public String version() {
+        return version;
     }
 
     public Path logFile() {
@@ -193,7 +202,7 @@ public final class KeycloakServer implements AutoCloseable {
                         + " while starting (log " + logFile + "):\n" + logTail());
             }
             if (answers(http, ready)) {
-                LOG.info(() -> "Keycloak ready at " + baseUrl() + " after "
+                LOG.info(() -> "Keycloak " + version + " ready at " + baseUrl() + " after "
                         + Duration.between(started, Instant.now()).toMillis() + " ms; log " + logFile);
                 return;
             }
@@ -281,6 +290,18 @@ public final class KeycloakServer implements AutoCloseable {
         }
         Files.writeString(marker, home.toString());
         return home;
+    }
+
+    private static String readVersion(Path home) {
+        Path file = home.resolve("version.txt");
+        try {
+            // The file reads "Keycloak - Version 26.7.3"; the admin API would need a running server and a login.
+            String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+            return text.substring(text.lastIndexOf(' ') + 1);
+        } catch (IOException e) {
+            LOG.warning(() -> "No readable " + file + " (" + e.getMessage() + "): the Keycloak version is unknown");
+            return "unknown";
+        }
     }
 
     /** Every run starts from an empty database so a test never sees a previous run's realms. */

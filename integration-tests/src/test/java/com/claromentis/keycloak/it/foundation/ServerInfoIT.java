@@ -27,6 +27,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServerInfoIT {
 
     @Nested
+    @DisplayName("when the administrator asks the server which Keycloak it is")
+    class Version {
+
+        @Test
+        @DisplayName("then it is the distribution this test pass was set up to prove")
+        void runsTheExpectedDistribution(KeycloakServer server) {
+            // Each failsafe execution runs on a different distribution (integration-tests/pom.xml); without this a
+            // pass could silently run on the wrong zip and prove nothing about the version it is named after.
+            String expected = System.getProperty("keycloak.dist.version");
+            assertThat(expected).as("system property keycloak.dist.version, set by integration-tests/pom.xml")
+                    .isNotBlank().doesNotContain("${");
+
+            assertThat(server.admin().serverInfo().path("systemInfo").path("version").asText())
+                    .as("systemInfo.version of /admin/serverinfo").isEqualTo(expected);
+            assertThat(server.version()).as("version.txt of the unpacked distribution").isEqualTo(expected);
+        }
+    }
+
+    @Nested
     @DisplayName("when the administrator looks at the installed providers")
     class Providers {
 
