@@ -11,15 +11,67 @@ import com.unboundid.ldap.sdk.ModificationType;
 import com.unboundid.ldap.sdk.RDN;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
 /** What {@link SambaAd} and {@link Slapd} share: the administrator connection and schema-neutral operations. */
 abstract class LdapDirectory implements Directory {
 
+    private final int ldapPort;
+    private final int ldapsPort;
+    private final String baseDn;
+    private final String bindDn;
+    private final String bindPassword;
     private LDAPConnectionPool pool;
     private int usersAdded;
     private long userAddNanos;
+
+    LdapDirectory(int ldapPort, int ldapsPort, String baseDn, String bindDn, String bindPassword) {
+        this.ldapPort = ldapPort;
+        this.ldapsPort = ldapsPort;
+        this.baseDn = baseDn;
+        this.bindDn = bindDn;
+        this.bindPassword = bindPassword;
+    }
+
+    final int ldapPort() {
+        return ldapPort;
+    }
+
+    final int ldapsPort() {
+        return ldapsPort;
+    }
+
+    @Override
+    public final String ldapUrl() {
+        return "ldap://127.0.0.1:" + ldapPort;
+    }
+
+    @Override
+    public final String ldapsUrl() {
+        return "ldaps://127.0.0.1:" + ldapsPort;
+    }
+
+    @Override
+    public final String baseDn() {
+        return baseDn;
+    }
+
+    @Override
+    public final String bindDn() {
+        return bindDn;
+    }
+
+    @Override
+    public final String bindPassword() {
+        return bindPassword;
+    }
+
+    @Override
+    public final Path truststore() {
+        return DirectoryTls.shared().truststore();
+    }
 
     /** Called by the subclass once the server answers. */
     final void connected(LDAPConnectionPool pool) {

@@ -75,6 +75,7 @@ public final class SambaAd extends LdapDirectory {
     private Path keycloakKeytab;
 
     private SambaAd(Path home) {
+        super(LDAP_PORT, LDAPS_PORT, BASE_DN, ADMIN_DN, ADMIN_PASSWORD);
         this.home = home;
         this.smbConf = home.resolve("etc/smb.conf");
         this.krb5Conf = home.resolve("krb5.conf");
@@ -128,30 +129,10 @@ public final class SambaAd extends LdapDirectory {
         }
     }
 
-    @Override
-    public String ldapUrl() {
-        return "ldap://127.0.0.1:" + LDAP_PORT;
-    }
 
-    @Override
-    public String ldapsUrl() {
-        return "ldaps://127.0.0.1:" + LDAPS_PORT;
-    }
 
-    @Override
-    public String baseDn() {
-        return BASE_DN;
-    }
 
-    @Override
-    public String bindDn() {
-        return ADMIN_DN;
-    }
 
-    @Override
-    public String bindPassword() {
-        return ADMIN_PASSWORD;
-    }
 
     @Override
     public Path caCertificate() {
@@ -163,10 +144,6 @@ public final class SambaAd extends LdapDirectory {
         return home.resolve("private/tls/cert.pem");
     }
 
-    @Override
-    public Path truststore() {
-        return DirectoryTls.shared().truststore();
-    }
 
     /** The DC's folder (smb.conf in {@code etc/}, logs in {@code log/}). */
     public Path home() {

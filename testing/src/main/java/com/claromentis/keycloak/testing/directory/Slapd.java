@@ -42,16 +42,13 @@ public final class Slapd extends LdapDirectory {
     private static boolean leftOversChecked;
 
     private final Path home;
-    private final int ldapPort;
-    private final int ldapsPort;
     private final Thread shutdownHook = new Thread(this::stopServer, "slapd-stop");
     private ProcessHandle slapd;
     private Duration startTime = Duration.ZERO;
 
     private Slapd(Path home, int ldapPort, int ldapsPort) {
+        super(ldapPort, ldapsPort, BASE_DN, ADMIN_DN, ADMIN_PASSWORD);
         this.home = home;
-        this.ldapPort = ldapPort;
-        this.ldapsPort = ldapsPort;
     }
 
     /** Starts a fresh, empty server; stopped by {@link #close()} or, failing that, at JVM exit. */
@@ -79,7 +76,7 @@ public final class Slapd extends LdapDirectory {
             server.awaitReady(begin);
             server.startTime = Duration.between(begin, Instant.now());
             server.connected(new LDAPConnectionPool(
-                    new LDAPConnection("127.0.0.1", server.ldapPort, ADMIN_DN, ADMIN_PASSWORD), 1, 4));
+                    new LDAPConnection("127.0.0.1", server.ldapPort(), ADMIN_DN, ADMIN_PASSWORD), 1, 4));
             server.add(new Entry(BASE_DN, new Attribute("objectClass", "top", "dcObject", "organization"),
                     new Attribute("dc", "example"), new Attribute("o", "Example")));
             server.addOrganizationalUnit("people");
@@ -100,40 +97,16 @@ public final class Slapd extends LdapDirectory {
         }
     }
 
-    @Override
-    public String ldapUrl() {
-        return "ldap://127.0.0.1:" + ldapPort;
-    }
 
-    @Override
-    public String ldapsUrl() {
-        return "ldaps://127.0.0.1:" + ldapsPort;
-    }
 
-    @Override
-    public String baseDn() {
-        return BASE_DN;
-    }
 
-    @Override
-    public String bindDn() {
-        return ADMIN_DN;
-    }
 
-    @Override
-    public String bindPassword() {
-        return ADMIN_PASSWORD;
-    }
 
     @Override
     public Path caCertificate() {
         return home.resolve("tls/ca.pem");
     }
 
-    @Override
-    public Path truststore() {
-        return DirectoryTls.shared().truststore();
-    }
 
     /** {@code ou=people,dc=example,dc=test}. */
     public String peopleDn() {
@@ -256,8 +229,8 @@ public final class Slapd extends LdapDirectory {
                 throw new IllegalStateException("slapd exited while starting; see " + home.resolve("commands.log"));
             }
             if (slapd != null) {
-                try (LDAPConnection probe = new LDAPConnection(options, "127.0.0.1", ldapPort)) {
-                    if (probe.getRootDSE() != null && ServerProcess.listening(ldapsPort)) {
+                try (LDAPConnection probe = new LDAPConnection(options, "127.0.0.1", ldapPort())) {
+                    if (probe.getRootDSE() != null && ServerProcess.listening(ldapsPort())) {
                         return;
                     }
                 } catch (LDAPException e) {
