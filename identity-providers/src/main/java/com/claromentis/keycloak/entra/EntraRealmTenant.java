@@ -19,10 +19,30 @@ final class EntraRealmTenant {
 
     private static final Logger log = Logger.getLogger(EntraRealmTenant.class);
 
+    private static final String SESSION_KEY = "claromentis.entra.realmTenant.";
+
     private EntraRealmTenant() {
     }
 
+    /**
+     * The realm's tenant, looked up once per request: the guard mapper, the guard step and token exchange may each
+     * ask within one sign-in, and each lookup lists the realm's identity providers.
+     */
     static Optional<String> resolve(KeycloakSession session, RealmModel realm) {
+        String key = SESSION_KEY + realm.getId();
+        Object known = session.getAttribute(key);
+        if (known instanceof Resolved resolved) {
+            return resolved.tenant();
+        }
+        Optional<String> tenant = lookUp(session, realm);
+        session.setAttribute(key, new Resolved(tenant));
+        return tenant;
+    }
+
+    private record Resolved(Optional<String> tenant) {
+    }
+
+    private static Optional<String> lookUp(KeycloakSession session, RealmModel realm) {
         List<String> tenants = session.identityProviders().getAllStream(IdentityProviderQuery.any(), null, null)
                 .filter(p -> EntraIdIdentityProviderFactory.PROVIDER_ID.equals(p.getProviderId()))
                 .map(IdentityProviderModel::getConfig)
