@@ -24,6 +24,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.util.JsonSerialization;
 
 import java.io.IOException;
@@ -52,6 +53,11 @@ final class Delivery {
     static final String EMAIL_VERIFIED = "emailVerified";
     static final String EXTERNAL_ID = "externalId";
     static final String CLAROMENTIS_ID = "claromentisId";
+    /**
+     * Payload key of a write-back change: the id of the People API user storage component that queued it, whose
+     * connection delivers it and whose users only such a change may push.
+     */
+    static final String WRITE_BACK = "writeBack";
 
     /** What became of one attempt. */
     sealed interface Outcome permits Delivered, Skipped, Failed, Held {
@@ -96,24 +102,44 @@ final class Delivery {
         }
         session.getContext().setRealm(realm);
         try {
-            ComponentModel component = OutboxConnections.component(realm).orElseThrow(() -> new DeliveryException(
+            Map<String, String> payload = payload(row);
+            String writeBack = payload.get(WRITE_BACK);
+            Optional<ComponentModel> connection = writeBack != null ? Optional.ofNullable(realm.getComponent(writeBack))
+                    : OutboxConnections.component(realm);
+            if (connection.isEmpty() && writeBack != null) {
+                // Keycloak removes a user storage's users with it: nothing is left to bring in step.
+                return new Skipped("the People API provider " + LogSafe.of(writeBack) + " that queued it no longer exists");
+            }
+            ComponentModel component = connection.orElseThrow(() -> new DeliveryException(
                     "realm '" + LogSafe.of(realm.getName()) + "' has no 'claromentis-people-api' user federation to deliver with"));
             PeopleApiClient client = connections.client(session, component);
             OutboxStore store = OutboxWorker.store(session);
             if (row.type() == ChangeType.DELETE) {
                 return delete(client, store, row);
             }
-            UserModel user = session.users().getUserById(realm, row.userId());
+            // A write-back reads the imported copy as it is: asking the user storage would refresh it from
+            // Claromentis first and overwrite the very change being delivered.
+            UserModel user = writeBack != null
+                    ? UserStoragePrivateUtil.userLocalStorage(session).getUserById(realm, row.userId())
+                    : session.users().getUserById(realm, row.userId());
             if (user == null) {
                 // A DELETE queued after this change follows it; nothing to bring in step now.
                 return new Skipped("the user no longer exists in Keycloak");
             }
-            Optional<String> refusal = Eligibility.refusal(session, realm, user);
+            Optional<String> refusal = Eligibility.refusal(session, realm, user, writeBack);
             if (refusal.isPresent()) {
                 return new Skipped("the user is " + refusal.get());
             }
-            Match match = ClaromentisLink.find(client, user.getUsername(),
-                    ClaromentisLink.recorded(user, store, realm.getId()), Keys.of(user), settings.linkByVerifiedEmail());
+            Long recordedId = ClaromentisLink.recorded(user, store, realm.getId());
+            Match match = ClaromentisLink.find(client, user.getUsername(), recordedId, Keys.of(user),
+                    settings.linkByVerifiedEmail());
+            if (writeBack != null && recordedId != null
+                    && !(match instanceof Linked linked && linked.user().id().equals(recordedId))) {
+                // Never re-created (nor matched to someone else): Claromentis removed the person on purpose.
+                return new Failed("'" + LogSafe.of(user.getUsername()) + "' (Claromentis id " + recordedId
+                        + ") no longer exists in Claromentis; the next sync of the People API provider removes or"
+                        + " disables it here", true);
+            }
             if (match instanceof Unlinked unlinked) {
                 return new Failed(ClaromentisLink.clash(user.getUsername(), unlinked.candidate()), true, null,
                         unlinked.candidate().id());
@@ -121,7 +147,12 @@ final class Delivery {
             ClaromentisUser pushed = match instanceof Linked linked ? update(client, linked.user(), user)
                     : create(client, user);
             switch (row.type()) {
-                case CREATE, UPDATE, DISABLE -> manager(client, pushed, user, false);
+                // The manager of a People API user is written by its sync only: its write-back leaves it alone.
+                case CREATE, UPDATE, DISABLE -> {
+                    if (writeBack == null) {
+                        manager(client, pushed, user, false);
+                    }
+                }
                 case MANAGER -> manager(client, pushed, user, true);
                 case GROUPS -> memberships(session, client, client.groups(), client.getUserGroups(pushed.id()),
                         pushed.id(), user.getGroupsStream().map(GroupModel::getName).collect(Collectors.toSet()));
@@ -155,9 +186,15 @@ final class Delivery {
         return created;
     }
 
-    /** Updates the linked Claromentis user where Keycloak's values differ. */
+    /**
+     * Updates the linked Claromentis user where Keycloak's values differ. A user Keycloak's brute-force protection
+     * locked out is disabled here only: the person stays as active in Claromentis as they are.
+     */
     private static ClaromentisUser update(PeopleApiClient client, ClaromentisUser current, UserModel user) {
         ClaromentisUser wanted = ClaromentisUserMapper.merge(current, user);
+        if (ClaromentisUserMapper.isLockedOut(user)) {
+            wanted = wanted.toBuilder().active(current.active()).build();
+        }
         if (wanted.externalId() == null && current.externalId() != null) {
             // The external id is the HR system's key; a Keycloak user without one must not erase it.
             wanted = wanted.toBuilder().externalId(current.externalId()).build();
@@ -246,6 +283,24 @@ final class Delivery {
         client.deleteUser(target.id());
         store.dropLink(row.realmId(), row.userId());
         return new Delivered("DELETE of '" + LogSafe.of(row.username()) + "' (Claromentis id " + target.id() + ")", null);
+    }
+
+    /** What delivery of a DELETE needs to find the linked Claromentis user once the Keycloak user is gone. */
+    static Map<String, String> known(UserModel user) {
+        Map<String, String> known = new java.util.HashMap<>();
+        if (user.getEmail() != null) {
+            known.put(EMAIL, user.getEmail());
+            known.put(EMAIL_VERIFIED, Boolean.toString(user.isEmailVerified()));
+        }
+        String externalId = user.getFirstAttribute(ClaromentisProfile.EXTERNAL_ID);
+        if (externalId != null) {
+            known.put(EXTERNAL_ID, externalId);
+        }
+        String claromentisId = user.getFirstAttribute(ClaromentisProfile.CLAROMENTIS_ID);
+        if (claromentisId != null) {
+            known.put(CLAROMENTIS_ID, claromentisId);
+        }
+        return known;
     }
 
     private static Long parseId(String value) {

@@ -18,16 +18,25 @@ final class Eligibility {
     private Eligibility() {
     }
 
-    /** Why {@code user} must not be pushed, or empty when it may be. */
-    static Optional<String> refusal(KeycloakSession session, RealmModel realm, UserModel user) {
+    /**
+     * Why {@code user} must not be pushed, or empty when it may be.
+     *
+     * @param writeBack the People API component a write-back change comes from, or null for any other change
+     */
+    static Optional<String> refusal(KeycloakSession session, RealmModel realm, UserModel user, String writeBack) {
         if (user.getServiceAccountClientLink() != null) {
             return Optional.of("a service account");
         }
         String link = user.getFederationLink();
+        if (writeBack != null && !writeBack.equals(link)) {
+            return Optional.of("not a user of the People API provider " + writeBack + " whose write-back queued the change");
+        }
         if (link != null) {
             ComponentModel component = realm.getComponent(link);
             // Claromentis is already the source of these users: pushing them back would echo every sync forever.
-            if (component != null && PeopleApiClients.PEOPLE_API_PROVIDER_ID.equals(component.getProviderId())) {
+            // Only their own component's write-back (an administrator's or the user's edit, never a sync) may.
+            if (component != null && PeopleApiClients.PEOPLE_API_PROVIDER_ID.equals(component.getProviderId())
+                    && !link.equals(writeBack)) {
                 return Optional.of("imported from Claromentis by the People API user storage");
             }
             return Optional.empty();

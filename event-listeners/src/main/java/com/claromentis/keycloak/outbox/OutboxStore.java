@@ -196,6 +196,17 @@ final class OutboxStore {
                 .executeUpdate();
     }
 
+    /** Whether the user has a change waiting for delivery (a dead letter does not count). */
+    boolean hasPending(String realmId, String userId) {
+        return !em.createQuery("select e.id from OutboxEntry e where e.realmId = :realm and e.userId = :user"
+                        + " and e.status = :pending", Long.class)
+                .setParameter("realm", realmId)
+                .setParameter("user", userId)
+                .setParameter("pending", OutboxEntry.PENDING)
+                .setMaxResults(1)
+                .getResultList().isEmpty();
+    }
+
     /** Rows per status for one realm. */
     Map<String, Long> counts(String realmId) {
         Map<String, Long> counts = new LinkedHashMap<>();

@@ -1,6 +1,5 @@
 package com.claromentis.keycloak.outbox;
 
-import com.claromentis.keycloak.profile.ClaromentisProfile;
 import com.claromentis.keycloak.common.LogSafe;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -16,7 +15,6 @@ import org.keycloak.provider.ProviderEvent;
 
 import java.security.SecureRandom;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The {@value #PROVIDER_ID} event listener, and the owner of the outbox's server-wide parts: settings, the delivery
@@ -108,20 +106,6 @@ public final class ProvisioningEventListenerFactory implements EventListenerProv
         if (!ProvisioningOutbox.enabledFor(realm)) {
             return;
         }
-        // What delivery needs to find the linked Claromentis user once the Keycloak user is gone.
-        Map<String, String> known = new java.util.HashMap<>();
-        if (user.getEmail() != null) {
-            known.put(Delivery.EMAIL, user.getEmail());
-            known.put(Delivery.EMAIL_VERIFIED, Boolean.toString(user.isEmailVerified()));
-        }
-        String externalId = user.getFirstAttribute(ClaromentisProfile.EXTERNAL_ID);
-        if (externalId != null) {
-            known.put(Delivery.EXTERNAL_ID, externalId);
-        }
-        String claromentisId = user.getFirstAttribute(ClaromentisProfile.CLAROMENTIS_ID);
-        if (claromentisId != null) {
-            known.put(Delivery.CLAROMENTIS_ID, claromentisId);
-        }
-        ProvisioningOutbox.enqueue(session, realm, user, ChangeType.DELETE, known);
+        ProvisioningOutbox.enqueue(session, realm, user, ChangeType.DELETE, Delivery.known(user));
     }
 }

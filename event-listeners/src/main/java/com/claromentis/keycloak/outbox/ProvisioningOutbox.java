@@ -46,7 +46,8 @@ public final class ProvisioningOutbox {
         if (!session.getTransactionManager().isActive()) {
             throw new IllegalStateException("A provisioning change must be queued in the transaction of the user change");
         }
-        Optional<String> refusal = Eligibility.refusal(session, realm, user);
+        Optional<String> refusal = Eligibility.refusal(session, realm, user,
+                payload == null ? null : payload.get(Delivery.WRITE_BACK));
         if (refusal.isPresent()) {
             LOG.debugf("Not queueing %s of '%s' in realm %s: the user is %s", type, LogSafe.of(user.getUsername()),
                     LogSafe.of(realm.getName()), refusal.get());
@@ -58,6 +59,22 @@ public final class ProvisioningOutbox {
         afterCommit(session).added++;
         LOG.debugf("Queued %s of '%s' in realm %s", type, LogSafe.of(user.getUsername()), LogSafe.of(realm.getName()));
         return true;
+    }
+
+    /**
+     * Queues a write-back of a People API user of component {@code componentId}: the row names the component (it is
+     * delivered with that connection, and only such a row may push one of its users), and a DELETE carries the
+     * Claromentis id, as the user is gone by delivery time. Not tied to {@link #enabledFor}: write-back is the
+     * component's setting, and the worker delivers the rows of every realm.
+     */
+    static boolean enqueueWriteBack(KeycloakSession session, RealmModel realm, UserModel user, String componentId,
+                                    ChangeType type) {
+        Map<String, String> payload = new java.util.HashMap<>();
+        payload.put(Delivery.WRITE_BACK, Objects.requireNonNull(componentId, "componentId"));
+        if (type == ChangeType.DELETE) {
+            payload.putAll(Delivery.known(user));
+        }
+        return enqueue(session, realm, user, type, payload);
     }
 
     /** Whether the realm switched provisioning on, by adding the event listener in Realm settings, Events. */

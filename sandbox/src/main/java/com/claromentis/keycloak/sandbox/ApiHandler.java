@@ -93,6 +93,11 @@ final class ApiHandler implements HttpHandler {
             Exchanges.sendError(ex, faults.errorStatus(), "Injected server error");
             return true;
         }
+        if (faults.refuseUserWrites() != 0 && !"GET".equals(ex.getRequestMethod())
+                && ex.getRequestURI().getPath().matches(".*/users(/\\d+)?")) {
+            Exchanges.sendError(ex, faults.refuseUserWrites(), "Injected refusal: this change is not accepted");
+            return true;
+        }
         return false;
     }
 

@@ -38,6 +38,8 @@ public final class Faults {
     private volatile long trickleDelayMillis;
     private final AtomicInteger truncateRemaining = new AtomicInteger();
     private volatile boolean idOnlyMembers;
+    /** Status (4xx) every write to {@code /users} is refused with, or 0. */
+    private volatile int refuseUserWrites;
 
     /** Delay before each API answer. */
     public Faults latency(long millis) {
@@ -98,7 +100,20 @@ public final class Faults {
 
     boolean idOnlyMembers() { return idOnlyMembers; }
 
+    /**
+     * Refuses every create, update and delete of a user ({@code POST /users}, {@code PUT|DELETE /users/{id}}) with
+     * {@code status} (a 4xx) and a {@code {code, error}} body, as Claromentis refuses data it will not take; reads
+     * stay healthy. 0 turns it off.
+     */
+    public Faults refuseUserWrites(int status) {
+        this.refuseUserWrites = status == 0 ? 0 : (int) bounded(status, 400, 499, "refuse_user_writes");
+        return this;
+    }
+
+    int refuseUserWrites() { return refuseUserWrites; }
+
     public void reset() {
+        refuseUserWrites = 0;
         latencyMillis = 0;
         errorRate = 0;
         errorStatus = 503;

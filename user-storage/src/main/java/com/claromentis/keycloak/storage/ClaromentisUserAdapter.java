@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * An imported user as the rest of Keycloak sees it: the fields Claromentis owns are read-only, or, with
- * write-back on, every change to them is queued for Claromentis when the transaction commits.
+ * write-back on, every change to them is queued in the provisioning outbox, delivered to Claromentis after commit.
  */
 final class ClaromentisUserAdapter extends UserModelDelegate {
 
@@ -78,7 +78,7 @@ final class ClaromentisUserAdapter extends UserModelDelegate {
         }
         if (!enabled) {
             super.setEnabled(false);
-            writeBack.disabledHere(getDelegate(), providerName);
+            writeBack.disabledHere(getDelegate());
             return;
         }
         if (changes(Boolean.toString(isEnabled()), Boolean.toString(enabled), "enabled")) {

@@ -57,7 +57,7 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
         this.model = model;
         this.config = new PeopleApiStorageConfig(model);
         this.factory = factory;
-        this.writeBack = new WriteBack(session, config.writeBack(), this::client);
+        this.writeBack = new WriteBack(session, model, config.writeBack());
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.peopleapi.ClaromentisUser;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import com.claromentis.keycloak.profile.ClaromentisUserMapper;
+import com.claromentis.keycloak.provisioning.ProvisioningQueue;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -123,6 +124,10 @@ final class UserImport {
             target.setUsername(username);
             changed = true;
         }
+        if (!added && config.writeBack() && writeBackPending(target)) {
+            return Outcome.skipped("'" + LogSafe.of(target.getUsername()) + "' left as it is: a change made in Keycloak is "
+                    + "waiting to be written back to Claromentis");
+        }
         changed |= ClaromentisUserMapper.apply(withManager(person), target);
         if (config.syncGroups()) {
             changed |= memberships.syncGroups(target, person.groups(), added);
@@ -140,6 +145,12 @@ final class UserImport {
         }
         UserModel manager = byClaromentisId(person.managerId());
         return manager == null ? person : person.toBuilder().managerUsername(manager.getUsername()).build();
+    }
+
+    /** Read from Keycloak's own database (the outbox): an edit saved here but not yet delivered must not be undone. */
+    private boolean writeBackPending(UserModel user) {
+        ProvisioningQueue queue = session.getProvider(ProvisioningQueue.class);
+        return queue != null && queue.pending(realm, user.getId());
     }
 
     private String source(UserModel user) {

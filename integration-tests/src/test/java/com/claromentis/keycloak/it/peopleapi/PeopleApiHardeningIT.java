@@ -332,7 +332,7 @@ class PeopleApiHardeningIT {
 
         @Test
         @Order(2)
-        @DisplayName("then with write-back on the person stays active in Claromentis")
+        @DisplayName("then with write-back on the person stays active in Claromentis, also when a later edit is written back")
         void writeBackLeavesClaromentisAlone(TestRealm realm) throws Exception {
             PeopleApiComponent.update(realm, componentId, "writeBack", "true");
             lockOut(realm, "lock.two");
@@ -341,6 +341,19 @@ class PeopleApiHardeningIT {
 
             assertThat(right.statusCode()).as(right.body()).isNotEqualTo(200);
             assertThat(sandbox.findUserByUsername("lock.two").orElseThrow().active()).isTrue();
+            // An administrator's edit of the locked-out user is delivered after commit: it carries the new job
+            // title, not the lockout.
+            UserRepresentation locked = realm.findUser("lock.two").orElseThrow();
+            Map<String, List<String>> attributes = new java.util.HashMap<>(
+                    locked.getAttributes() == null ? Map.of() : locked.getAttributes());
+            attributes.put("jobTitle", List.of("Locked Analyst"));
+            locked.setAttributes(attributes);
+            HttpResponse<String> edit = realm.admin().exchange("PUT", realm.adminPath() + "/users/" + locked.getId(), locked);
+            assertThat(edit.statusCode()).as(edit.body()).isEqualTo(204);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+                    "Locked Analyst".equals(sandbox.findUserByUsername("lock.two").orElseThrow().jobTitle()));
+            assertThat(sandbox.findUserByUsername("lock.two").orElseThrow().active()).isTrue();
+            assertThat(realm.findUser("lock.two").orElseThrow().isEnabled()).as("still locked out here").isFalse();
         }
     }
 
