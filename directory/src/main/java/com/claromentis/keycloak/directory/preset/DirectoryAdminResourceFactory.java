@@ -73,7 +73,12 @@ public final class DirectoryAdminResourceFactory implements AdminRealmResourcePr
                                          @PathParam("vendor") String vendor,
                                          @QueryParam("groupsDn") String groupsDn) {
             auth.realm().requireManageRealm();
-            Map<String, Object> result = applier(componentId).run(vendor(vendor), groupsDn, true);
+            Map<String, Object> result;
+            try {
+                result = applier(componentId).run(vendor(vendor), groupsDn, true);
+            } catch (PresetApplier.PrivilegedParentGroup e) {
+                throw ErrorResponse.error(e.getMessage(), Response.Status.CONFLICT);
+            }
             adminEvent.operation(OperationType.UPDATE).resource(ResourceType.COMPONENT)
                     .resourcePath(session.getContext().getUri()).representation(result).success();
             return result;

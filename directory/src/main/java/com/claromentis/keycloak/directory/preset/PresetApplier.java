@@ -2,6 +2,7 @@ package com.claromentis.keycloak.directory.preset;
 
 import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
+import com.claromentis.keycloak.profile.PrivilegeGuard;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.component.ComponentModel;
@@ -169,12 +170,36 @@ final class PresetApplier {
 
     private void ensureParentGroup() {
         String name = parentGroupName();
-        boolean exists = session.groups().getTopLevelGroupsStream(realm).anyMatch(g -> name.equals(g.getName()));
-        if (!exists) {
-            GroupModel group = session.groups().createGroup(realm, name);
+        Optional<GroupModel> existing = session.groups().getTopLevelGroupsStream(realm)
+                .filter(g -> name.equals(g.getName())).findFirst();
+        if (existing.isEmpty()) {
+            session.groups().createGroup(realm, name);
             LOG.infof("Created group '%s' in realm %s for the groups of LDAP provider '%s'", LogSafe.of(name),
                     realm.getName(), LogSafe.of(provider.getName()));
-            Objects.requireNonNull(group);
+            return;
+        }
+        // Whoever can create a group in the directory must not become a Keycloak administrator by joining it.
+        if (grantsAdministration(existing.get(), new java.util.HashSet<>())) {
+            throw new PrivilegedParentGroup(groupsPath());
+        }
+    }
+
+    private static boolean grantsAdministration(GroupModel group, java.util.Set<String> seen) {
+        if (!seen.add(group.getId())) {
+            return false;
+        }
+        return PrivilegeGuard.isPrivileged(group)
+                || group.getSubGroupsStream().anyMatch(child -> grantsAdministration(child, seen));
+    }
+
+    /** The provider's parent group (or a group below it) maps a role that administers Keycloak. */
+    static final class PrivilegedParentGroup extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PrivilegedParentGroup(String path) {
+            super("The group " + LogSafe.of(path) + " or a group below it grants Keycloak administration (a "
+                    + "realm-management role); directory groups are never placed there. Remove that role mapping "
+                    + "or rename the provider.");
         }
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 import java.net.URLEncoder;
@@ -41,6 +42,7 @@ class VendorPresetIT {
     private static JsonNode secondApply;
     private static Map<String, Map<String, List<String>>> mappersAfterSecond;
     private static JsonNode fullSync;
+    private static String adminsGroupId;
 
     @BeforeAll
     static void applyThePresetAndSync(TestRealm realm, Slapd slapd) {
@@ -55,6 +57,16 @@ class VendorPresetIT {
 
         ldap = LdapFederation.addInetOrgPerson(realm.admin(), realm.name(), slapd.ldapUrl(), slapd.bindDn(),
                 slapd.bindPassword(), people);
+        // An administrators' group of the same name as a directory group, granted realm administration.
+        GroupRepresentation admins = new GroupRepresentation();
+        admins.setName("staff");
+        adminsGroupId = realm.admin().post(realm.adminPath() + "/groups", admins);
+        String realmManagement = realm.admin().get(realm.adminPath() + "/clients?clientId=realm-management")
+                .get(0).path("id").asText();
+        RoleRepresentation realmAdmin = realm.admin().get(realm.adminPath() + "/clients/" + realmManagement
+                + "/roles/realm-admin", RoleRepresentation.class);
+        realm.admin().post(realm.adminPath() + "/groups/" + adminsGroupId + "/role-mappings/clients/" + realmManagement,
+                List.of(realmAdmin));
         String preset = presetPath(realm) + "?groupsDn=" + URLEncoder.encode(groups, StandardCharsets.UTF_8);
         firstApply = realm.admin().exchangeJson("POST", preset);
         mappersAfterFirst = mappers(realm);
@@ -115,6 +127,59 @@ class VendorPresetIT {
                     GroupRepresentation[].class);
 
             assertThat(Arrays.stream(groups).map(GroupRepresentation::getPath)).containsExactly("/ldap/staff");
+        }
+    }
+
+    @Nested
+    @DisplayName("when an administrators' Keycloak group has the name of a directory group")
+    class SameNameAsAnAdministratorsGroup {
+
+        @Test
+        @DisplayName("then the directory's members join the provider's own group, never the administrators' group or its role")
+        void neverTheAdministratorsGroup(TestRealm realm) {
+            UserRepresentation[] members = realm.admin().get(realm.adminPath() + "/groups/" + adminsGroupId
+                    + "/members", UserRepresentation[].class);
+            String aliceId = realm.findUser("alice").orElseThrow().getId();
+            JsonNode aliceRoles = realm.admin().get(realm.adminPath() + "/users/" + aliceId + "/role-mappings");
+
+            assertThat(members).isEmpty();
+            assertThat(aliceRoles.path("clientMappings").has("realm-management")).as(aliceRoles.toString()).isFalse();
+        }
+    }
+
+    @Nested
+    @DisplayName("when the provider's parent group already grants Keycloak administration")
+    class PrivilegedParent {
+
+        @Test
+        @DisplayName("then the preset is refused with 409 and adds no group mapper")
+        void refused(TestRealm realm, Slapd slapd) {
+            String ou = slapd.addOrganizationalUnit("preset-privileged-" + SUFFIX);
+            LdapFederation other = LdapFederation.addInetOrgPerson(realm.admin(), realm.name(), slapd.ldapUrl(),
+                    slapd.bindDn(), slapd.bindPassword(), ou);
+            ComponentRepresentation provider = realm.admin().get(realm.adminPath() + "/components/" + other.id(),
+                    ComponentRepresentation.class);
+            provider.setName("corp-directory");
+            realm.admin().put(realm.adminPath() + "/components/" + other.id(), provider);
+            GroupRepresentation parent = new GroupRepresentation();
+            parent.setName("corp-directory");
+            String parentId = realm.admin().post(realm.adminPath() + "/groups", parent);
+            String realmManagement = realm.admin().get(realm.adminPath() + "/clients?clientId=realm-management")
+                    .get(0).path("id").asText();
+            RoleRepresentation manageUsers = realm.admin().get(realm.adminPath() + "/clients/" + realmManagement
+                    + "/roles/manage-users", RoleRepresentation.class);
+            realm.admin().post(realm.adminPath() + "/groups/" + parentId + "/role-mappings/clients/" + realmManagement,
+                    List.of(manageUsers));
+
+            var response = realm.admin().exchange("POST", realm.adminPath() + "/claromentis-directory/" + other.id()
+                    + "/preset/openldap?groupsDn=" + URLEncoder.encode(ou, StandardCharsets.UTF_8), null);
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
+            assertThat(response.body()).contains("grants Keycloak administration");
+            ComponentRepresentation[] mappers = realm.admin().get(realm.adminPath() + "/components?parent="
+                    + other.id() + "&type=" + MAPPER_TYPE, ComponentRepresentation[].class);
+            assertThat(Arrays.stream(mappers).map(ComponentRepresentation::getProviderId))
+                    .doesNotContain("group-ldap-mapper", "claromentis-manager-mapper");
         }
     }
 
