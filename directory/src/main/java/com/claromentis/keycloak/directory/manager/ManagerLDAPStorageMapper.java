@@ -15,13 +15,14 @@ import org.keycloak.storage.ldap.LDAPUtils;
 import org.keycloak.storage.ldap.idm.model.LDAPDn;
 import org.keycloak.storage.ldap.idm.model.LDAPObject;
 import org.keycloak.storage.ldap.idm.query.internal.LDAPQuery;
+import org.keycloak.storage.ldap.idm.query.internal.LDAPQueryConditionsBuilder;
 import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapper;
 import org.keycloak.storage.ldap.mappers.TxAwareLDAPUserModelDelegate;
 import org.keycloak.storage.user.SynchronizationResult;
 
-import javax.naming.NameNotFoundException;
 import javax.naming.directory.SearchControls;
 import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -175,33 +176,30 @@ final class ManagerLDAPStorageMapper extends AbstractLDAPStorageMapper {
         return cache;
     }
 
+    /**
+     * Searches the provider's users (its base, scope, object classes and filter) for the DN's first RDN and keeps the
+     * entry with exactly that DN. A read of the DN itself would make Keycloak log an error with a stack trace for
+     * every dangling manager; this search simply finds nobody.
+     */
     private Optional<String> usernameAt(RealmModel realm, LdapName dn) {
-        LDAPObject entry;
-        try {
-            entry = ldapProvider.loadLDAPUserByDN(realm, LDAPDn.fromLdapName(dn));
-        } catch (ModelException e) {
-            if (hasCause(e, NameNotFoundException.class)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-        if (entry == null) {
+        Rdn first = dn.getRdn(dn.size() - 1);
+        if (!(first.getValue() instanceof String value)) {
             return Optional.empty();
         }
-        try {
-            return Optional.ofNullable(LDAPUtils.getUsername(entry, ldapProvider.getLdapIdentityStore().getConfig()));
-        } catch (ModelException noUsername) {
+        LDAPConfig config = ldapProvider.getLdapIdentityStore().getConfig();
+        try (LDAPQuery query = LDAPUtils.createQueryForUserSearch(ldapProvider, realm)) {
+            query.addWhereCondition(new LDAPQueryConditionsBuilder().equal(first.getType(), value));
+            for (LDAPObject entry : query.getResultList()) {
+                if (entry.getDn().getLdapName().equals(dn)) {
+                    try {
+                        return Optional.ofNullable(LDAPUtils.getUsername(entry, config));
+                    } catch (ModelException noUsername) {
+                        return Optional.empty();
+                    }
+                }
+            }
             return Optional.empty();
         }
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable at = e; at != null; at = at.getCause()) {
-            if (type.isInstance(at)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String blankToNull(String value) {
