@@ -1,0 +1,117 @@
+package com.claromentis.keycloak.directory.preset;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.Config;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.ErrorResponse;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
+import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+import java.util.Map;
+
+/**
+ * {@code /admin/realms/{realm}/}{@value #ID}{@code /{componentId}/preset/{vendor}}: GET says what the vendor preset
+ * would set on that LDAP provider, POST applies it. Both need the right to manage the realm, which is what managing
+ * user federation takes.
+ */
+public final class DirectoryAdminResourceFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+
+    public static final String ID = "claromentis-directory";
+
+    @Override
+    public AdminRealmResourceProvider create(KeycloakSession session) {
+        return this;
+    }
+
+    @Override
+    public Object getResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
+                              AdminEventBuilder adminEvent) {
+        return new Resource(session, realm, auth, adminEvent);
+    }
+
+    public static final class Resource {
+
+        private final KeycloakSession session;
+        private final RealmModel realm;
+        private final AdminPermissionEvaluator auth;
+        private final AdminEventBuilder adminEvent;
+
+        Resource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth, AdminEventBuilder adminEvent) {
+            this.session = session;
+            this.realm = realm;
+            this.auth = auth;
+            this.adminEvent = adminEvent;
+        }
+
+        @GET
+        @Path("{componentId}/preset/{vendor}")
+        @Produces(MediaType.APPLICATION_JSON)
+        public Map<String, Object> preview(@PathParam("componentId") String componentId,
+                                           @PathParam("vendor") String vendor,
+                                           @QueryParam("groupsDn") String groupsDn) {
+            auth.realm().requireManageRealm();
+            return applier(componentId).run(vendor(vendor), groupsDn, false);
+        }
+
+        @POST
+        @Path("{componentId}/preset/{vendor}")
+        @Produces(MediaType.APPLICATION_JSON)
+        public Map<String, Object> apply(@PathParam("componentId") String componentId,
+                                         @PathParam("vendor") String vendor,
+                                         @QueryParam("groupsDn") String groupsDn) {
+            auth.realm().requireManageRealm();
+            Map<String, Object> result;
+            try {
+                result = applier(componentId).run(vendor(vendor), groupsDn, true);
+            } catch (PresetApplier.PrivilegedParentGroup e) {
+                throw ErrorResponse.error(e.getMessage(), Response.Status.CONFLICT);
+            }
+            adminEvent.operation(OperationType.UPDATE).resource(ResourceType.COMPONENT)
+                    .resourcePath(session.getContext().getUri()).representation(result).success();
+            return result;
+        }
+
+        private PresetApplier applier(String componentId) {
+            return PresetApplier.forProvider(session, realm, componentId).orElseThrow(() -> ErrorResponse.error(
+                    "No LDAP user federation provider with that id in this realm", Response.Status.NOT_FOUND));
+        }
+
+        private static Vendor vendor(String name) {
+            return Vendor.fromPath(name).orElseThrow(() -> ErrorResponse.error(
+                    "Unknown vendor: use ad, edirectory or openldap", Response.Status.NOT_FOUND));
+        }
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        // No settings.
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        // Nothing to wire.
+    }
+
+    @Override
+    public void close() {
+        // Stateless.
+    }
+}
