@@ -1,6 +1,10 @@
 package com.claromentis.keycloak.directory.edirectory;
 
+import com.claromentis.keycloak.connection.ComponentSettings;
 import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.storage.ldap.LDAPStorageProvider;
 import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapper;
@@ -26,6 +30,13 @@ public final class LoginDisabledLDAPStorageMapperFactory extends AbstractLDAPSto
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return List.of();
+    }
+
+    @Override
+    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel config)
+            throws ComponentValidationException {
+        // No settings of its own, but Keycloak stores whatever the admin API is sent.
+        ComponentSettings.requireBoundedValues(config, key -> key, ComponentSettings.MAX_VALUE_LENGTH);
     }
 
     @Override

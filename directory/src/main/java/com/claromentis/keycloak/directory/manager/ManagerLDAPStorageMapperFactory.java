@@ -1,6 +1,7 @@
 package com.claromentis.keycloak.directory.manager;
 
 import com.claromentis.keycloak.profile.ClaromentisProfile;
+import com.claromentis.keycloak.connection.ComponentSettings;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
@@ -50,6 +51,7 @@ public final class ManagerLDAPStorageMapperFactory extends AbstractLDAPStorageMa
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel config)
             throws ComponentValidationException {
+        ComponentSettings.requireBoundedValues(config, key -> key, ComponentSettings.MAX_VALUE_LENGTH);
         ManagerMapperSettings.validate(config);
     }
 

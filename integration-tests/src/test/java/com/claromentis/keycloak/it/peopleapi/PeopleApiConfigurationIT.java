@@ -73,6 +73,17 @@ class PeopleApiConfigurationIT {
         }
 
         @Test
+        @DisplayName("then a 100 KB value is refused with the field's name, and no provider is stored")
+        void hugeValue(TestRealm realm) {
+            HttpResponse<String> response = PeopleApiComponent.against(sandbox).with("scope", "x".repeat(100_000)).tryAdd(realm);
+
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(errorOf(response)).contains("Scope").contains("4096").doesNotContain("xxxxxxxxxx");
+            assertThat(realm.admin().get(realm.adminPath() + "/components?type=org.keycloak.storage.UserStorageProvider").toString())
+                    .doesNotContain("xxxxxxxxxx");
+        }
+
+        @Test
         @DisplayName("then a missing password is refused as required")
         void missingPassword(TestRealm realm) {
             HttpResponse<String> response = PeopleApiComponent.against(sandbox).with("apiPassword", "").tryAdd(realm);
