@@ -1,16 +1,13 @@
 package com.claromentis.keycloak.broker;
 
+import com.claromentis.keycloak.common.BundleAdminResourceFactory;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.keycloak.Config;
 import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
-import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import java.util.LinkedHashMap;
@@ -20,13 +17,12 @@ import java.util.Map;
  * {@code GET /admin/realms/{realm}/}{@value #ID}: which identity providers of the realm are held to the sign-in
  * guarantees, and why each is social or enterprise. Needs the right to view identity providers.
  */
-public final class SignInSummaryResourceFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+public final class SignInSummaryResourceFactory extends BundleAdminResourceFactory {
 
     public static final String ID = "claromentis-sign-in";
 
-    @Override
-    public AdminRealmResourceProvider create(KeycloakSession session) {
-        return this;
+    public SignInSummaryResourceFactory() {
+        super(ID);
     }
 
     @Override
@@ -57,25 +53,5 @@ public final class SignInSummaryResourceFactory implements AdminRealmResourcePro
             out.put("providers", SignInGuarantees.describeAll(session, realm));
             return out;
         }
-    }
-
-    @Override
-    public String getId() {
-        return ID;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        // No settings.
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        // Nothing to wire.
-    }
-
-    @Override
-    public void close() {
-        // Stateless.
     }
 }

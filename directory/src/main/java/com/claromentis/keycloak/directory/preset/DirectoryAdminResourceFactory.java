@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.directory.preset;
 
+import com.claromentis.keycloak.common.BundleAdminResourceFactory;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -8,16 +9,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.keycloak.Config;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.ErrorResponse;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
-import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 import java.util.Map;
@@ -27,13 +24,12 @@ import java.util.Map;
  * would set on that LDAP provider, POST applies it. Both need the right to manage the realm, which is what managing
  * user federation takes.
  */
-public final class DirectoryAdminResourceFactory implements AdminRealmResourceProviderFactory, AdminRealmResourceProvider {
+public final class DirectoryAdminResourceFactory extends BundleAdminResourceFactory {
 
     public static final String ID = "claromentis-directory";
 
-    @Override
-    public AdminRealmResourceProvider create(KeycloakSession session) {
-        return this;
+    public DirectoryAdminResourceFactory() {
+        super(ID);
     }
 
     @Override
@@ -93,25 +89,5 @@ public final class DirectoryAdminResourceFactory implements AdminRealmResourcePr
             return Vendor.fromPath(name).orElseThrow(() -> ErrorResponse.error(
                     "Unknown vendor: use ad, edirectory or openldap", Response.Status.NOT_FOUND));
         }
-    }
-
-    @Override
-    public String getId() {
-        return ID;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        // No settings.
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        // Nothing to wire.
-    }
-
-    @Override
-    public void close() {
-        // Stateless.
     }
 }
