@@ -4,7 +4,9 @@ import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.representations.idm.ComponentRepresentation;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Objects;
 
 /**
@@ -114,10 +116,20 @@ public final class LdapFederation {
         return this;
     }
 
+    /** The provider's mappers as the admin API lists them. */
+    public List<ComponentRepresentation> mappers() {
+        return List.of(admin.get("/admin/realms/" + realm + "/components?parent=" + id + "&type=" + MAPPER_TYPE,
+                ComponentRepresentation[].class));
+    }
+
+    /** Each mapper's configuration by "providerId:name", to compare the mappers before and after a change. */
+    public Map<String, Map<String, List<String>>> mapperConfigs() {
+        return mappers().stream().collect(Collectors.toMap(m -> m.getProviderId() + ":" + m.getName(),
+                m -> Map.copyOf(m.getConfig())));
+    }
+
     private void updateMapper(String name, String key, String value) {
-        ComponentRepresentation[] mappers = admin.get("/admin/realms/" + realm + "/components?parent=" + id
-                + "&type=" + MAPPER_TYPE, ComponentRepresentation[].class);
-        for (ComponentRepresentation mapper : mappers) {
+        for (ComponentRepresentation mapper : mappers()) {
             if (name.equals(mapper.getName())) {
                 mapper.getConfig().putSingle(key, value);
                 admin.put("/admin/realms/" + realm + "/components/" + mapper.getId(), mapper);

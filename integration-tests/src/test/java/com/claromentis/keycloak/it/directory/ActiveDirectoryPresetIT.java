@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
@@ -21,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +34,6 @@ class ActiveDirectoryPresetIT {
     private static final String BOB = "bob-" + SUFFIX;
     private static final String CAROL = "carol-" + SUFFIX;
     private static final String TEAM = "team-" + SUFFIX;
-    private static final String MAPPER_TYPE = "org.keycloak.storage.ldap.mappers.LDAPStorageMapper";
 
     private static LdapFederation ldap;
     private static String aliceDn;
@@ -60,22 +57,10 @@ class ActiveDirectoryPresetIT {
                 ad.bindPassword(), staff);
         String preset = realm.adminPath() + "/claromentis-directory/" + ldap.id() + "/preset/ad";
         realm.admin().exchangeJson("POST", preset + "?groupsDn=" + URLEncoder.encode(staff, StandardCharsets.UTF_8));
-        mappersAfterFirst = mappers(realm);
+        mappersAfterFirst = ldap.mapperConfigs();
         realm.admin().exchangeJson("POST", preset);
-        mappersAfterSecond = mappers(realm);
+        mappersAfterSecond = ldap.mapperConfigs();
         fullSync = ldap.syncAllUsers();
-    }
-
-    private static Map<String, Map<String, List<String>>> mappers(TestRealm realm) {
-        ComponentRepresentation[] all = realm.admin().get(realm.adminPath() + "/components?parent=" + ldap.id()
-                + "&type=" + MAPPER_TYPE, ComponentRepresentation[].class);
-        return Arrays.stream(all).collect(Collectors.toMap(m -> m.getProviderId() + ":" + m.getName(),
-                m -> Map.copyOf(m.getConfig())));
-    }
-
-    private static String attribute(UserRepresentation user, String name) {
-        List<String> values = user.getAttributes() == null ? null : user.getAttributes().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     @Nested
@@ -99,12 +84,12 @@ class ActiveDirectoryPresetIT {
             assertThat(alice.getFirstName()).isEqualTo("Alice");
             assertThat(alice.getLastName()).isEqualTo("Archer");
             assertThat(alice.getEmail()).isEqualTo(ALICE + "@example.test");
-            assertThat(attribute(alice, "phone")).isEqualTo("+44 20 7946 0001");
-            assertThat(attribute(alice, "jobTitle")).isEqualTo("Head of IT");
-            assertThat(attribute(alice, "office")).isEqualTo("London");
-            assertThat(attribute(alice, "department")).isEqualTo("IT");
-            assertThat(attribute(alice, "externalId")).isEqualTo("E-1001");
-            assertThat(attribute(realm.findUser(BOB).orElseThrow(), "manager")).isEqualTo(ALICE);
+            assertThat(alice.firstAttribute("phone")).isEqualTo("+44 20 7946 0001");
+            assertThat(alice.firstAttribute("jobTitle")).isEqualTo("Head of IT");
+            assertThat(alice.firstAttribute("office")).isEqualTo("London");
+            assertThat(alice.firstAttribute("department")).isEqualTo("IT");
+            assertThat(alice.firstAttribute("externalId")).isEqualTo("E-1001");
+            assertThat(realm.findUser(BOB).orElseThrow().firstAttribute("manager")).isEqualTo(ALICE);
         }
 
         @Test

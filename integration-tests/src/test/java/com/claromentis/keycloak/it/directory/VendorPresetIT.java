@@ -22,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VendorPresetIT {
 
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
-    private static final String MAPPER_TYPE = "org.keycloak.storage.ldap.mappers.LDAPStorageMapper";
 
     private static LdapFederation ldap;
     private static String aliceDn;
@@ -69,26 +67,14 @@ class VendorPresetIT {
                 List.of(realmAdmin));
         String preset = presetPath(realm) + "?groupsDn=" + URLEncoder.encode(groups, StandardCharsets.UTF_8);
         firstApply = realm.admin().exchangeJson("POST", preset);
-        mappersAfterFirst = mappers(realm);
+        mappersAfterFirst = ldap.mapperConfigs();
         secondApply = realm.admin().exchangeJson("POST", presetPath(realm));
-        mappersAfterSecond = mappers(realm);
+        mappersAfterSecond = ldap.mapperConfigs();
         fullSync = ldap.syncAllUsers();
     }
 
     private static String presetPath(TestRealm realm) {
         return realm.adminPath() + "/claromentis-directory/" + ldap.id() + "/preset/openldap";
-    }
-
-    private static Map<String, Map<String, List<String>>> mappers(TestRealm realm) {
-        ComponentRepresentation[] all = realm.admin().get(realm.adminPath() + "/components?parent=" + ldap.id()
-                + "&type=" + MAPPER_TYPE, ComponentRepresentation[].class);
-        return Arrays.stream(all).collect(Collectors.toMap(m -> m.getProviderId() + ":" + m.getName(),
-                m -> Map.copyOf(m.getConfig())));
-    }
-
-    private static String attribute(UserRepresentation user, String name) {
-        List<String> values = user.getAttributes() == null ? null : user.getAttributes().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     @Nested
@@ -111,12 +97,12 @@ class VendorPresetIT {
             assertThat(alice.getFirstName()).isEqualTo("Alice");
             assertThat(alice.getLastName()).isEqualTo("Archer");
             assertThat(alice.getEmail()).isEqualTo("alice.archer@example.test");
-            assertThat(attribute(alice, "phone")).isEqualTo("+44 20 7946 0000");
-            assertThat(attribute(alice, "jobTitle")).isEqualTo("Head of IT");
-            assertThat(attribute(alice, "office")).isEqualTo("London");
-            assertThat(attribute(alice, "department")).isEqualTo("IT");
-            assertThat(attribute(alice, "externalId")).isEqualTo("E-1001");
-            assertThat(attribute(realm.findUser("bob").orElseThrow(), "manager")).isEqualTo("alice");
+            assertThat(alice.firstAttribute("phone")).isEqualTo("+44 20 7946 0000");
+            assertThat(alice.firstAttribute("jobTitle")).isEqualTo("Head of IT");
+            assertThat(alice.firstAttribute("office")).isEqualTo("London");
+            assertThat(alice.firstAttribute("department")).isEqualTo("IT");
+            assertThat(alice.firstAttribute("externalId")).isEqualTo("E-1001");
+            assertThat(realm.findUser("bob").orElseThrow().firstAttribute("manager")).isEqualTo("alice");
         }
 
         @Test
@@ -176,9 +162,7 @@ class VendorPresetIT {
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
             assertThat(response.body()).contains("grants Keycloak administration");
-            ComponentRepresentation[] mappers = realm.admin().get(realm.adminPath() + "/components?parent="
-                    + other.id() + "&type=" + MAPPER_TYPE, ComponentRepresentation[].class);
-            assertThat(Arrays.stream(mappers).map(ComponentRepresentation::getProviderId))
+            assertThat(other.mappers().stream().map(ComponentRepresentation::getProviderId))
                     .doesNotContain("group-ldap-mapper", "claromentis-manager-mapper");
         }
     }

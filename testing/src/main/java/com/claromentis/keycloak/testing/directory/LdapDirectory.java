@@ -23,6 +23,8 @@ abstract class LdapDirectory implements Directory {
     private final String baseDn;
     private final String bindDn;
     private final String bindPassword;
+    /** Stops the server if the JVM ends without {@link #close()}, so no run leaves a daemon on the machine. */
+    private final Thread shutdownHook = new Thread(this::stopServer, getClass().getSimpleName() + "-stop");
     private LDAPConnectionPool pool;
     private int usersAdded;
     private long userAddNanos;
@@ -33,6 +35,34 @@ abstract class LdapDirectory implements Directory {
         this.baseDn = baseDn;
         this.bindDn = bindDn;
         this.bindPassword = bindPassword;
+    }
+
+    /** Whether this fixture started a server that is still running. */
+    abstract boolean running();
+
+    /** The fixture's working folder, where its timings are recorded. */
+    public abstract Path home();
+
+    /** Stops the server process, if any; safe to call twice and from the shutdown hook. */
+    abstract void stopServer();
+
+    /** Called by the subclass just before it launches its server. */
+    final void stopAtExit() {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    @Override
+    public final synchronized void close() {
+        if (running()) {
+            recordTiming(home(), userAddTiming());
+        }
+        closeConnection();
+        stopServer();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is what is running us.
+        }
     }
 
     final int ldapPort() {

@@ -70,7 +70,6 @@ public final class SambaAd extends LdapDirectory {
     private final Path commandLog;
     private Duration provisionTime = Duration.ZERO;
     private Duration startTime = Duration.ZERO;
-    private final Thread shutdownHook = new Thread(this::stopServer, "samba-ad-stop");
     private ProcessHandle samba;
     private Path keycloakKeytab;
 
@@ -111,7 +110,7 @@ public final class SambaAd extends LdapDirectory {
             Instant launched = Instant.now();
             Commands.run(home, log, Duration.ofSeconds(60), Map.of(),
                     List.of(sambaBinary.toString(), "-s", smbConf.toString(), "-D"));
-            Runtime.getRuntime().addShutdownHook(started.shutdownHook);
+            started.stopAtExit();
             started.awaitReady(launched);
             started.startTime = Duration.between(launched, Instant.now());
             started.connected(started.adminPool(tls));
@@ -144,8 +143,8 @@ public final class SambaAd extends LdapDirectory {
         return home.resolve("private/tls/cert.pem");
     }
 
-
     /** The DC's folder (smb.conf in {@code etc/}, logs in {@code log/}). */
+    @Override
     public Path home() {
         return home;
     }
@@ -297,20 +296,12 @@ public final class SambaAd extends LdapDirectory {
     }
 
     @Override
-    public synchronized void close() {
-        if (samba != null) {
-            recordTiming(home, userAddTiming());
-        }
-        closeConnection();
-        stopServer();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is what is running us.
-        }
+    synchronized boolean running() {
+        return samba != null;
     }
 
-    private synchronized void stopServer() {
+    @Override
+    synchronized void stopServer() {
         if (samba != null) {
             ServerProcess.stop(samba, Duration.ofSeconds(30));
             samba = null;

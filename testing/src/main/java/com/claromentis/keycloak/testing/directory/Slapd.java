@@ -42,7 +42,6 @@ public final class Slapd extends LdapDirectory {
     private static boolean leftOversChecked;
 
     private final Path home;
-    private final Thread shutdownHook = new Thread(this::stopServer, "slapd-stop");
     private ProcessHandle slapd;
     private Duration startTime = Duration.ZERO;
 
@@ -69,7 +68,7 @@ public final class Slapd extends LdapDirectory {
             DirectoryTls.ServerCertificate certificate = tls.issue(home.resolve("tls"), "localhost");
             Path conf = Files.writeString(home.resolve("slapd.conf"), server.configuration(certificate),
                     StandardCharsets.UTF_8);
-            Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+            server.stopAtExit();
             // slapd forks into the background once its configuration is good, so this returns at once.
             Commands.run(home, home.resolve("commands.log"), Duration.ofSeconds(30), Map.of(), List.of(binary.toString(),
                     "-f", conf.toString(), "-h", server.ldapUrl() + "/ " + server.ldapsUrl() + "/"));
@@ -118,6 +117,7 @@ public final class Slapd extends LdapDirectory {
         return "ou=groups," + BASE_DN;
     }
 
+    @Override
     public Path home() {
         return home;
     }
@@ -194,20 +194,12 @@ public final class Slapd extends LdapDirectory {
     }
 
     @Override
-    public synchronized void close() {
-        if (slapd != null) {
-            recordTiming(home, userAddTiming());
-        }
-        closeConnection();
-        stopServer();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is what is running us.
-        }
+    synchronized boolean running() {
+        return slapd != null;
     }
 
-    private synchronized void stopServer() {
+    @Override
+    synchronized void stopServer() {
         if (slapd == null) {
             slapd = ServerProcess.fromPidFile(home.resolve("slapd.pid"), home).orElse(null);
         }
