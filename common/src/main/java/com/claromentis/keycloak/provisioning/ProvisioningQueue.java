@@ -44,4 +44,11 @@ public interface ProvisioningQueue extends Provider {
      * over an edit that is on its way there.
      */
     boolean pending(RealmModel realm, String userId);
+
+    /**
+     * Whether a deletion of the realm's user {@code username} is still waiting for delivery. The People API storage
+     * does not import such a person again from Claromentis, where they exist until the deletion arrives: a user an
+     * administrator just deleted must not come back through the next search or sign-in lookup.
+     */
+    boolean deletionPending(RealmModel realm, String username);
 }

@@ -47,6 +47,11 @@ public final class OutboxProvisioningQueueFactory implements ProvisioningQueueFa
             }
 
             @Override
+            public boolean deletionPending(RealmModel realm, String username) {
+                return OutboxWorker.store(session).hasPendingDeletion(realm.getId(), username);
+            }
+
+            @Override
             public void close() {
                 // Rows are written in the session's own transaction; nothing is held.
             }

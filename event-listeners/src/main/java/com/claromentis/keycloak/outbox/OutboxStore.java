@@ -207,6 +207,18 @@ final class OutboxStore {
                 .getResultList().isEmpty();
     }
 
+    /** Whether a deletion of the realm's user of that username waits for delivery; usernames are stored as Keycloak keeps them, lower case. */
+    boolean hasPendingDeletion(String realmId, String username) {
+        return username != null && !em.createQuery("select e.id from OutboxEntry e where e.realmId = :realm"
+                        + " and e.username = :username and e.changeType = :delete and e.status = :pending", Long.class)
+                .setParameter("realm", realmId)
+                .setParameter("username", username.toLowerCase(java.util.Locale.ROOT))
+                .setParameter("delete", ChangeType.DELETE)
+                .setParameter("pending", OutboxEntry.PENDING)
+                .setMaxResults(1)
+                .getResultList().isEmpty();
+    }
+
     /** Rows per status for one realm. */
     Map<String, Long> counts(String realmId) {
         Map<String, Long> counts = new LinkedHashMap<>();

@@ -339,6 +339,27 @@ class OutboxStoreTest {
         }
     }
 
+    @Test
+    @DisplayName("a deletion waiting for delivery is found by the username, while it is claimed too, and no longer once it is delivered")
+    void pendingDeletionByUsername() {
+        insert("u1", ChangeType.UPDATE, 1000);
+        insert("u2", ChangeType.DELETE, 1000);
+
+        assertThat(OutboxStoreTest.<Boolean>inTransaction(em -> new OutboxStore(em).hasPendingDeletion(REALM, "U2-name")))
+                .as("usernames compare as Keycloak stores them, lower case").isTrue();
+        assertThat(OutboxStoreTest.<Boolean>inTransaction(em -> new OutboxStore(em).hasPendingDeletion(REALM, "u1-name")))
+                .as("an update is not a deletion").isFalse();
+        assertThat(OutboxStoreTest.<Boolean>inTransaction(em -> new OutboxStore(em).hasPendingDeletion("realm-2", "u2-name")))
+                .as("another realm's user of the same name").isFalse();
+
+        List<Claimed> claimed = claim("node-a", 2000);
+        assertThat(OutboxStoreTest.<Boolean>inTransaction(em -> new OutboxStore(em).hasPendingDeletion(REALM, "u2-name")))
+                .as("in flight").isTrue();
+        claimed.forEach(row -> inTransaction(em -> new OutboxStore(em).complete(row)));
+        assertThat(OutboxStoreTest.<Boolean>inTransaction(em -> new OutboxStore(em).hasPendingDeletion(REALM, "u2-name")))
+                .as("delivered").isFalse();
+    }
+
     private static void insert(String userId, ChangeType type, long now) {
         inTransaction(em -> {
             new OutboxStore(em).insert(OutboxEntry.pending(REALM, userId, userId + "-name", type, null, now));

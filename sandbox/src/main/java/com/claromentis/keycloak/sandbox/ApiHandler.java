@@ -93,8 +93,12 @@ final class ApiHandler implements HttpHandler {
             Exchanges.sendError(ex, faults.errorStatus(), "Injected server error");
             return true;
         }
-        if (faults.refuseUserWrites() != 0 && !"GET".equals(ex.getRequestMethod())
-                && ex.getRequestURI().getPath().matches(".*/users(/\\d+)?")) {
+        boolean userWrite = !"GET".equals(ex.getRequestMethod())
+                && ex.getRequestURI().getPath().matches(".*/users(/\\d+)?");
+        if (userWrite) {
+            Exchanges.sleep(faults.userWriteLatencyMillis());
+        }
+        if (faults.refuseUserWrites() != 0 && userWrite) {
             Exchanges.sendError(ex, faults.refuseUserWrites(), "Injected refusal: this change is not accepted");
             return true;
         }

@@ -40,6 +40,8 @@ public final class Faults {
     private volatile boolean idOnlyMembers;
     /** Status (4xx) every write to {@code /users} is refused with, or 0. */
     private volatile int refuseUserWrites;
+    /** Delay before answering a write to {@code /users}, on top of {@link #latency}. */
+    private volatile long userWriteLatencyMillis;
 
     /** Delay before each API answer. */
     public Faults latency(long millis) {
@@ -112,8 +114,20 @@ public final class Faults {
 
     int refuseUserWrites() { return refuseUserWrites; }
 
+    /**
+     * Delays every create, update and delete of a user by {@code millis} while reads answer at once, as a
+     * Claromentis busy with writes does: a change stays in flight long enough to be observed. 0 turns it off.
+     */
+    public Faults userWriteLatency(long millis) {
+        this.userWriteLatencyMillis = bounded(millis, 0, 60_000, "user_write_latency_ms");
+        return this;
+    }
+
+    long userWriteLatencyMillis() { return userWriteLatencyMillis; }
+
     public void reset() {
         refuseUserWrites = 0;
+        userWriteLatencyMillis = 0;
         latencyMillis = 0;
         errorRate = 0;
         errorStatus = 503;
@@ -172,6 +186,7 @@ public final class Faults {
         for (Map.Entry<String, String> e : s.entrySet()) {
             switch (e.getKey()) {
                 case "latency_ms" -> latency(parseInt(e.getValue(), "latency_ms"));
+                case "user_write_latency_ms" -> userWriteLatency(parseInt(e.getValue(), "user_write_latency_ms"));
                 case "outage" -> outage(Outage.parse(e.getValue()));
                 case "rate_limit_ms" -> rateLimitFor(parseInt(e.getValue(), "rate_limit_ms"), retryAfterSeconds);
                 case "truncate_next" -> truncateNext(parseInt(e.getValue(), "truncate_next"));
@@ -188,6 +203,7 @@ public final class Faults {
     Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("latency_ms", latencyMillis);
+        out.put("user_write_latency_ms", userWriteLatencyMillis);
         out.put("member_shape", idOnlyMembers ? "ids" : "users");
         out.put("error_rate", errorRate);
         out.put("error_status", errorStatus);

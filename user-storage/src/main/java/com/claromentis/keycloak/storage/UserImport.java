@@ -110,6 +110,10 @@ final class UserImport {
         }
         boolean added = target == null;
         boolean changed = false;
+        if (added && config.writeBack() && deletionPending(username)) {
+            return Outcome.skipped("'" + LogSafe.of(username) + "' not imported: it was deleted in Keycloak and the "
+                    + "deletion is on its way to Claromentis");
+        }
         if (added) {
             target = local.addUser(realm, username);
             target.setFederationLink(componentId);
@@ -151,6 +155,11 @@ final class UserImport {
     private boolean writeBackPending(UserModel user) {
         ProvisioningQueue queue = session.getProvider(ProvisioningQueue.class);
         return queue != null && queue.pending(realm, user.getId());
+    }
+
+    private boolean deletionPending(String username) {
+        ProvisioningQueue queue = session.getProvider(ProvisioningQueue.class);
+        return queue != null && queue.deletionPending(realm, username);
     }
 
     private String source(UserModel user) {

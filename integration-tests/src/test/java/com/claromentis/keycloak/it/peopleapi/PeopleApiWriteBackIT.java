@@ -238,15 +238,20 @@ class PeopleApiWriteBackIT {
 
     @Test
     @Order(8)
-    @DisplayName("then deleting the person deletes the linked Claromentis user after commit")
+    @DisplayName("then deleting the person deletes the linked Claromentis user after commit, and a search meanwhile does not bring them back")
     void delete(TestRealm realm) {
         String id = realm.findUser("ada").orElseThrow().getId();
+        // Claromentis takes its time over the deletion: until it arrives, "ada" still exists there.
+        sandbox.faults().userWriteLatency(4_000);
 
         HttpResponse<String> response = realm.admin().exchange("DELETE", realm.adminPath() + "/users/" + id, null);
 
         assertThat(response.statusCode()).isEqualTo(204);
-        assertThat(realm.findUser("ada")).isEmpty();
+        assertThat(sandbox.findUserByUsername("ada")).as("still in Claromentis while the deletion is delivered").isPresent();
+        assertThat(realm.findUser("ada")).as("a search while the deletion is on its way").isEmpty();
         await().atMost(DELIVERY).until(() -> sandbox.findUserByUsername("ada").isEmpty());
+        sandbox.faults().reset();
+        assertThat(realm.findUser("ada")).as("a search once it is deleted there").isEmpty();
         assertThat(sandbox.findUserByUsername("taken")).as("nobody else is deleted").isPresent();
     }
 
