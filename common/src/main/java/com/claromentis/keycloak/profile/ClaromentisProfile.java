@@ -30,6 +30,14 @@ public final class ClaromentisProfile {
     /** The user's id in Claromentis, kept so a renamed user is still found. */
     public static final String CLAROMENTIS_ID = "claromentisId";
 
+    /**
+     * Local, unmanaged attribute: the DNs (lower case) of the directory groups an LDAP user was last read in. The
+     * provisioning fingerprint includes it, so a change of membership alone queues the user for Claromentis.
+     */
+    public static final String DIRECTORY_GROUPS = "claromentis.directoryGroups";
+    /** Local, unmanaged attribute: when (epoch ms) a directory sync disabled the user as gone from the directory. */
+    public static final String DIRECTORY_REMOVED = "claromentis.directoryRemoved";
+
     /** Attributes a directory or Claromentis owns; users see them but cannot edit them. */
     public static final List<String> DIRECTORY_OWNED = List.of(JOB_TITLE, OFFICE, DEPARTMENT, PHONE, MANAGER);
     /** Attributes only administrators see. */

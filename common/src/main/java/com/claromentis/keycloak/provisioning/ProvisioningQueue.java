@@ -5,7 +5,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.provider.Provider;
 
 /**
- * Where a sign-in step or the People API user storage hands a person over for provisioning into Claromentis. The
+ * Where a sign-in step, a directory sync or the People API user storage hands a person over for provisioning into Claromentis. The
  * outbox module provides it; modules that only need to queue (the first-login steps, the user storage's write-back)
  * depend on this interface, not on the outbox.
  *
@@ -21,7 +21,8 @@ public interface ProvisioningQueue extends Provider {
 
     /**
      * Queues the creation (or update) of {@code user} in Claromentis in the current transaction, when the realm
-     * provisions and the fields Claromentis holds changed since the last queued change.
+     * provisions and the fields Claromentis holds changed since the last queued change (and their groups, when a
+     * directory names them: {@code ClaromentisProfile.DIRECTORY_GROUPS}). Sign-ins and directory syncs both call it.
      *
      * @return whether a change was queued
      */

@@ -119,7 +119,9 @@ final class Delivery {
             }
             // A write-back reads the imported copy as it is: asking the user storage would refresh it from
             // Claromentis first and overwrite the very change being delivered.
-            UserModel user = writeBack != null
+            // So does a DISABLE: a person a directory sync found gone is no longer in the directory, and asking the
+            // LDAP provider for them could remove the imported copy before Claromentis hears of it.
+            UserModel user = writeBack != null || row.type() == ChangeType.DISABLE
                     ? UserStoragePrivateUtil.userLocalStorage(session).getUserById(realm, row.userId())
                     : session.users().getUserById(realm, row.userId());
             if (user == null) {

@@ -20,6 +20,9 @@ public final class OutboxProvisioningQueueFactory implements ProvisioningQueueFa
         // queues the changes it decides only when the transaction is prepared (a lockout is known only then).
         try {
             ProvisioningOutbox.wakeAfterCommit(session);
+            // The user cache enlists itself when first asked for; a change queued while the transaction is prepared
+            // evicts through it, and by then Keycloak refuses new enlistments.
+            session.getProvider(org.keycloak.models.cache.UserCache.class);
         } catch (IllegalStateException e) {
             // Obtained while the transaction already commits: what is queued now is found by the next poll.
             LOG.debugf("The outbox queue was obtained during a commit; delivery starts at the next poll: %s", e.getMessage());

@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Provisioning triggered by sign-ins: the first sign-in of a company identity (LDAP, or an enterprise identity
+ * Provisioning triggered by sign-ins and directory syncs: the first sign-in of a company identity (LDAP, or an enterprise identity
  * provider) queues its creation in Claromentis, later sign-ins queue an update when the fields Claromentis holds
  * changed since the last queued change.
  *
@@ -24,11 +26,19 @@ public final class SignInProvisioning {
 
     /** Local, unmanaged attribute: fingerprint of the Claromentis fields as last queued. */
     static final String FINGERPRINT = "claromentis.provisioned";
+    /** Local, unmanaged attribute: fingerprint of the user's directory groups as last queued. */
+    static final String GROUPS_FINGERPRINT = "claromentis.provisionedGroups";
 
     private SignInProvisioning() {
     }
 
-    /** @return whether a change was queued */
+    /**
+     * Queues the user's creation or update when the fields Claromentis holds changed since the last queued change,
+     * and, for a directory user, a GROUPS change when the directory groups they were read in changed. Used by
+     * sign-ins and by directory syncs alike.
+     *
+     * @return whether a change was queued
+     */
     public static boolean queueIfChanged(KeycloakSession session, RealmModel realm, UserModel user) {
         if (!ProvisioningOutbox.enabledFor(realm)) {
             return false;
@@ -36,25 +46,59 @@ public final class SignInProvisioning {
         // Compared on the (cached) user first: an unchanged sign-in, the common case, touches no database.
         String now = fingerprint(user);
         String before = user.getFirstAttribute(FINGERPRINT);
-        if (now.equals(before)) {
+        String groupsNow = groupsFingerprint(user);
+        String groupsBefore = user.getFirstAttribute(GROUPS_FINGERPRINT);
+        boolean fieldsChanged = !now.equals(before);
+        boolean groupsChanged = !Objects.equals(groupsNow, groupsBefore);
+        if (!fieldsChanged && !groupsChanged) {
             return false;
         }
-        // The federated view of the user may be read-only (LDAP); the fingerprint is written on the local copy.
+        if (before == null && !user.isEnabled()) {
+            // Never in Claromentis and not allowed in: a directory's disabled or removed person is not created there.
+            return false;
+        }
+        // The federated view of the user may be read-only (LDAP); the fingerprints are written on the local copy.
         UserModel local = UserStoragePrivateUtil.userLocalStorage(session).getUserById(realm, user.getId());
         if (local == null) {
             return false;
         }
-        ChangeType type = before == null ? ChangeType.CREATE : user.isEnabled() ? ChangeType.UPDATE : ChangeType.DISABLE;
-        if (!ProvisioningOutbox.enqueue(session, realm, user, type, Map.of())) {
-            return false;
+        boolean queued = false;
+        if (fieldsChanged) {
+            ChangeType type = before == null ? ChangeType.CREATE : user.isEnabled() ? ChangeType.UPDATE : ChangeType.DISABLE;
+            if (!ProvisioningOutbox.enqueue(session, realm, user, type, Map.of())) {
+                return false;
+            }
+            local.setSingleAttribute(FINGERPRINT, now);
+            queued = true;
         }
-        local.setSingleAttribute(FINGERPRINT, now);
-        // Written past Keycloak's user cache, so drop the cached copy: the next sign-in must see this fingerprint.
-        UserCache cache = session.getProvider(UserCache.class);
-        if (cache != null) {
-            cache.evict(realm, user);
+        // Queued after the user's own change, so it is delivered once they exist in Claromentis.
+        if (groupsChanged && user.isEnabled() && ProvisioningOutbox.enqueue(session, realm, user, ChangeType.GROUPS, Map.of())) {
+            if (groupsNow == null) {
+                local.removeAttribute(GROUPS_FINGERPRINT);
+            } else {
+                local.setSingleAttribute(GROUPS_FINGERPRINT, groupsNow);
+            }
+            queued = true;
         }
-        return true;
+        if (queued) {
+            // Written past Keycloak's user cache, so drop the cached copy: the next sign-in must see the fingerprints.
+            UserCache cache = session.getProvider(UserCache.class);
+            if (cache != null) {
+                cache.evict(realm, user);
+            }
+        }
+        return queued;
+    }
+
+    /** The directory groups the user was last read in, or null for a user no directory names groups of. */
+    static String groupsFingerprint(UserModel user) {
+        List<String> groups = user.getAttributeStream(ClaromentisProfile.DIRECTORY_GROUPS).sorted().toList();
+        if (groups.isEmpty()) {
+            return null;
+        }
+        StringBuilder fields = new StringBuilder();
+        groups.forEach(group -> append(fields, group));
+        return digest(fields);
     }
 
     static String fingerprint(UserModel user) {
@@ -67,6 +111,10 @@ public final class SignInProvisioning {
         for (String attribute : ClaromentisProfile.DIRECTORY_OWNED) {
             append(fields, user.getFirstAttribute(attribute));
         }
+        return digest(fields);
+    }
+
+    private static String digest(StringBuilder fields) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(fields.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);

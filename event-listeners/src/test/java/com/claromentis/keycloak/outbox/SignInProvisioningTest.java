@@ -47,6 +47,25 @@ class SignInProvisioningTest {
                 .isEqualTo(SignInProvisioning.fingerprint(user("Ada", "Lovelace", Map.of())));
     }
 
+    @Test
+    @DisplayName("keeps directory groups apart: none for a user no directory names groups of, and the same whatever their order")
+    void directoryGroups() {
+        assertThat(SignInProvisioning.groupsFingerprint(withGroups())).isNull();
+        assertThat(SignInProvisioning.groupsFingerprint(withGroups("cn=a,dc=test", "cn=b,dc=test")))
+                .isEqualTo(SignInProvisioning.groupsFingerprint(withGroups("cn=b,dc=test", "cn=a,dc=test")))
+                .isNotEqualTo(SignInProvisioning.groupsFingerprint(withGroups("cn=a,dc=test")));
+        assertThat(SignInProvisioning.fingerprint(withGroups("cn=a,dc=test")))
+                .as("a membership change alone does not re-send the person's fields")
+                .isEqualTo(SignInProvisioning.fingerprint(withGroups()));
+    }
+
+    private static UserModel withGroups(String... dns) {
+        UserModel user = user("Ada", "Lovelace", Map.of());
+        when(user.getAttributeStream(com.claromentis.keycloak.profile.ClaromentisProfile.DIRECTORY_GROUPS))
+                .thenAnswer(call -> java.util.Arrays.stream(dns));
+        return user;
+    }
+
     private static UserModel user(String first, String last, Map<String, String> attributes) {
         Map<String, String> values = new HashMap<>(attributes);
         UserModel user = mock(UserModel.class);

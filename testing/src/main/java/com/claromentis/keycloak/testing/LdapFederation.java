@@ -103,6 +103,24 @@ public final class LdapFederation {
         return admin.exchangeJson("POST", "/admin/realms/" + realm + "/user-storage/" + id + "/sync?action=triggerFullSync");
     }
 
+    /** Runs "Sync changed users" and returns Keycloak's summary. */
+    public com.fasterxml.jackson.databind.JsonNode syncChangedUsers() {
+        return admin.exchangeJson("POST", "/admin/realms/" + realm + "/user-storage/" + id + "/sync?action=triggerChangedUsersSync");
+    }
+
+    /** Changes one setting of the provider, as an administrator saving its settings page does. */
+    public void updateSetting(String key, String value) {
+        ComponentRepresentation component = admin.get("/admin/realms/" + realm + "/components/" + id, ComponentRepresentation.class);
+        component.getConfig().putSingle(key, value);
+        admin.put("/admin/realms/" + realm + "/components/" + id, component);
+    }
+
+    /** One setting of the provider as the admin API shows it. */
+    public String setting(String key) {
+        ComponentRepresentation component = admin.get("/admin/realms/" + realm + "/components/" + id, ComponentRepresentation.class);
+        return component.getConfig().getFirst(key);
+    }
+
     private LdapFederation addMapper(String name, String providerId, Map<String, String> values) {
         ComponentRepresentation mapper = new ComponentRepresentation();
         mapper.setName(name);
@@ -128,7 +146,8 @@ public final class LdapFederation {
                 m -> Map.copyOf(m.getConfig())));
     }
 
-    private void updateMapper(String name, String key, String value) {
+    /** Changes one setting of the provider's mapper {@code name}, as an administrator saving the mapper does. */
+    public void updateMapper(String name, String key, String value) {
         for (ComponentRepresentation mapper : mappers()) {
             if (name.equals(mapper.getName())) {
                 mapper.getConfig().putSingle(key, value);

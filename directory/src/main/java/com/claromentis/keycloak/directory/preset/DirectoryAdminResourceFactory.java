@@ -17,6 +17,7 @@ import org.keycloak.services.ErrorResponse;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,9 +58,14 @@ public final class DirectoryAdminResourceFactory extends BundleAdminResourceFact
         @Produces(MediaType.APPLICATION_JSON)
         public Map<String, Object> preview(@PathParam("componentId") String componentId,
                                            @PathParam("vendor") String vendor,
-                                           @QueryParam("groupsDn") String groupsDn) {
+                                           @QueryParam("groupsDn") String groupsDn,
+                                           @QueryParam("syncGroup") List<String> syncGroups) {
             auth.realm().requireManageRealm();
-            return applier(componentId).run(vendor(vendor), groupsDn, false);
+            try {
+                return applier(componentId).run(vendor(vendor), groupsDn, syncGroups, false);
+            } catch (IllegalArgumentException e) {
+                throw ErrorResponse.error(e.getMessage(), Response.Status.BAD_REQUEST);
+            }
         }
 
         @POST
@@ -67,13 +73,16 @@ public final class DirectoryAdminResourceFactory extends BundleAdminResourceFact
         @Produces(MediaType.APPLICATION_JSON)
         public Map<String, Object> apply(@PathParam("componentId") String componentId,
                                          @PathParam("vendor") String vendor,
-                                         @QueryParam("groupsDn") String groupsDn) {
+                                         @QueryParam("groupsDn") String groupsDn,
+                                         @QueryParam("syncGroup") List<String> syncGroups) {
             auth.realm().requireManageRealm();
             Map<String, Object> result;
             try {
-                result = applier(componentId).run(vendor(vendor), groupsDn, true);
+                result = applier(componentId).run(vendor(vendor), groupsDn, syncGroups, true);
             } catch (PresetApplier.PrivilegedParentGroup e) {
                 throw ErrorResponse.error(e.getMessage(), Response.Status.CONFLICT);
+            } catch (IllegalArgumentException e) {
+                throw ErrorResponse.error(e.getMessage(), Response.Status.BAD_REQUEST);
             }
             adminEvent.operation(OperationType.UPDATE).resource(ResourceType.COMPONENT)
                     .resourcePath(session.getContext().getUri()).representation(result).success();

@@ -63,15 +63,24 @@ final class PresetApplier {
         return name.replace('/', '-').trim();
     }
 
-    Map<String, Object> run(Vendor vendor, String groupsDnParameter, boolean apply) {
+    /**
+     * @param syncGroups the DNs of the groups whose members alone become users (the provider's filter), or empty to
+     *                   leave the provider's filter as it is
+     * @throws IllegalArgumentException when a sync group is not a DN
+     */
+    Map<String, Object> run(Vendor vendor, String groupsDnParameter, List<String> syncGroups, boolean apply) {
         VendorPreset preset = VendorPreset.of(vendor, isWritable(), groupsDn(groupsDnParameter), groupsPath());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("vendor", vendor.pathName());
         out.put("applied", apply);
         out.put("groupsPath", groupsPath());
 
-        Map<String, String> providerChanges = changes(provider.getConfig(), preset.providerConfig());
-        out.put("provider", Map.of("config", preset.providerConfig(), "action", action(providerChanges.isEmpty(), false)));
+        Map<String, String> providerConfig = new LinkedHashMap<>(preset.providerConfig());
+        if (syncGroups != null && !syncGroups.isEmpty()) {
+            providerConfig.put("customUserSearchFilter", VendorPreset.syncGroupsFilter(vendor, syncGroups));
+        }
+        Map<String, String> providerChanges = changes(provider.getConfig(), providerConfig);
+        out.put("provider", Map.of("config", providerConfig, "action", action(providerChanges.isEmpty(), false)));
 
         List<ComponentModel> existing = realm.getComponentsStream(provider.getId(), MAPPER_TYPE).toList();
         List<Map<String, Object>> mappers = new ArrayList<>();

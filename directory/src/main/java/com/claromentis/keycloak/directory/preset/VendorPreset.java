@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.directory.preset;
 
+import com.claromentis.keycloak.directory.sync.DirectorySyncLDAPStorageMapperFactory;
 import com.claromentis.keycloak.directory.edirectory.LoginDisabledLDAPStorageMapperFactory;
 import com.claromentis.keycloak.directory.manager.ManagerLDAPStorageMapperFactory;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
@@ -51,6 +52,9 @@ public record VendorPreset(Vendor vendor, Map<String, String> providerConfig, Li
         provider.put("rdnLDAPAttribute", a.rdn());
         provider.put("uuidLDAPAttribute", a.uuid());
         provider.put("userObjectClasses", a.objectClasses());
+        // Keycloak would otherwise delete an imported user whose lookup misses them, before Claromentis hears of it;
+        // the directory sync mapper removes (and confirms) instead, and Keycloak shows such a user as disabled.
+        provider.put("removeInvalidUsersEnabled", "false");
 
         List<MapperSpec> mappers = new ArrayList<>();
         mappers.add(attribute("username", "username", a.username(), writable));
@@ -74,7 +78,54 @@ public record VendorPreset(Vendor vendor, Map<String, String> providerConfig, Li
             }
         }
         mappers.add(groups(a, groupsDn, groupsPath));
+        mappers.add(new MapperSpec("claromentis directory sync", DirectorySyncLDAPStorageMapperFactory.PROVIDER_ID, null,
+                Map.of(DirectorySyncLDAPStorageMapperFactory.MEMBERSHIP_ATTRIBUTE, a.memberOf()),
+                Map.of(DirectorySyncLDAPStorageMapperFactory.REMOVAL, "disable")));
         return new VendorPreset(vendor, provider, List.copyOf(mappers));
+    }
+
+    /**
+     * The provider filter that syncs only members of {@code groupDns}: Active Directory follows nested groups
+     * ({@code LDAP_MATCHING_RULE_IN_CHAIN}); OpenLDAP reads the memberof overlay's {@code memberOf}; eDirectory its
+     * {@code groupMembership}. Values are escaped as RFC 4515 says, so a DN holding filter characters stays one value.
+     *
+     * @throws IllegalArgumentException when a value is not a DN
+     */
+    public static String syncGroupsFilter(Vendor vendor, List<String> groupDns) {
+        Attributes a = attributes(vendor);
+        String attribute = vendor == Vendor.AD ? a.memberOf() + ":1.2.840.113556.1.4.1941:" : a.memberOf();
+        List<String> terms = new ArrayList<>();
+        for (String dn : groupDns) {
+            String value = dn == null ? "" : dn.trim();
+            try {
+                if (value.isEmpty() || new javax.naming.ldap.LdapName(value).isEmpty()) {
+                    throw new IllegalArgumentException("A sync group must be the DN of a group");
+                }
+            } catch (javax.naming.InvalidNameException e) {
+                throw new IllegalArgumentException("A sync group must be the DN of a group, not '"
+                        + com.claromentis.keycloak.connection.ComponentSettings.abbreviate(value) + "'");
+            }
+            terms.add("(" + attribute + "=" + escapeFilterValue(value) + ")");
+        }
+        if (terms.isEmpty()) {
+            throw new IllegalArgumentException("Name at least one sync group");
+        }
+        return terms.size() == 1 ? terms.get(0) : "(|" + String.join("", terms) + ")";
+    }
+
+    static String escapeFilterValue(String value) {
+        StringBuilder out = new StringBuilder();
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '*' -> out.append("\\2a");
+                case '(' -> out.append("\\28");
+                case ')' -> out.append("\\29");
+                case '\\' -> out.append("\\5c");
+                case '\0' -> out.append("\\00");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static MapperSpec attribute(String name, String modelAttribute, String ldapAttribute, boolean writable) {

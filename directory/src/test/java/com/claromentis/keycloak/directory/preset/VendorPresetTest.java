@@ -9,6 +9,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("Given the vendor presets")
@@ -79,5 +81,57 @@ class VendorPresetTest {
         assertThat(Vendor.fromPath("openldap")).contains(Vendor.OPENLDAP);
         assertThat(Vendor.fromPath("edirectory")).contains(Vendor.EDIRECTORY);
         assertThat(Vendor.fromPath("novell")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Vendor.class)
+    @DisplayName("then every vendor gets the directory sync mapper reading its membership attribute, and Keycloak no longer deletes users its lookups miss")
+    void directorySync(Vendor vendor) {
+        VendorPreset preset = VendorPreset.of(vendor, false, "ou=groups", "/corp");
+
+        assertThat(preset.mappers()).filteredOn(m -> m.providerId().equals("claromentis-directory-sync")).singleElement()
+                .satisfies(m -> assertThat(m.owned()).containsEntry("membership.ldap.attribute",
+                        vendor == Vendor.EDIRECTORY ? "groupMembership" : "memberOf"));
+        assertThat(preset.providerConfig()).containsEntry("removeInvalidUsersEnabled", "false");
+    }
+
+    @Nested
+    @DisplayName("when sync groups are named")
+    class SyncGroups {
+
+        @Test
+        @DisplayName("then Active Directory follows nested groups through LDAP_MATCHING_RULE_IN_CHAIN")
+        void activeDirectoryInChain() {
+            assertThat(VendorPreset.syncGroupsFilter(Vendor.AD, List.of("CN=Staff,OU=Groups,DC=example,DC=test")))
+                    .isEqualTo("(memberOf:1.2.840.113556.1.4.1941:=CN=Staff,OU=Groups,DC=example,DC=test)");
+        }
+
+        @Test
+        @DisplayName("then several groups are any of them, on OpenLDAP's memberOf and eDirectory's groupMembership")
+        void several() {
+            assertThat(VendorPreset.syncGroupsFilter(Vendor.OPENLDAP, List.of("cn=a,dc=test", "cn=b,dc=test")))
+                    .isEqualTo("(|(memberOf=cn=a,dc=test)(memberOf=cn=b,dc=test))");
+            assertThat(VendorPreset.syncGroupsFilter(Vendor.EDIRECTORY, List.of("cn=a,o=corp")))
+                    .isEqualTo("(groupMembership=cn=a,o=corp)");
+        }
+
+        @Test
+        @DisplayName("then filter characters in a DN stay one value and cannot widen the filter")
+        void hostileDn() {
+            assertThat(VendorPreset.syncGroupsFilter(Vendor.OPENLDAP, List.of("cn=*)(uid=*,dc=test")))
+                    .isEqualTo("(memberOf=cn=\\2a\\29\\28uid=\\2a,dc=test)");
+            assertThat(VendorPreset.syncGroupsFilter(Vendor.AD, List.of("CN=Smith\\, John,DC=test")))
+                    .isEqualTo("(memberOf:1.2.840.113556.1.4.1941:=CN=Smith\\5c, John,DC=test)");
+        }
+
+        @Test
+        @DisplayName("then a value that is not a DN is refused with a clear message")
+        void notADn() {
+            org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                    .isThrownBy(() -> VendorPreset.syncGroupsFilter(Vendor.OPENLDAP, List.of("staff")))
+                    .withMessageContaining("DN of a group");
+            org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                    .isThrownBy(() -> VendorPreset.syncGroupsFilter(Vendor.OPENLDAP, List.of(" ")));
+        }
     }
 }

@@ -1,0 +1,79 @@
+package com.claromentis.keycloak.directory.sync;
+
+import com.claromentis.keycloak.connection.ComponentSettings;
+import com.claromentis.keycloak.profile.ClaromentisProfile;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.storage.ldap.LDAPStorageProvider;
+import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapper;
+import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapperFactory;
+
+import java.util.List;
+
+/** Registers {@value #PROVIDER_ID} among the LDAP provider's mapper types. */
+public final class DirectorySyncLDAPStorageMapperFactory extends AbstractLDAPStorageMapperFactory {
+
+    public static final String PROVIDER_ID = "claromentis-directory-sync";
+    public static final String REMOVAL = DirectorySyncSettings.REMOVAL;
+    public static final String MEMBERSHIP_ATTRIBUTE = DirectorySyncSettings.MEMBERSHIP_ATTRIBUTE;
+    public static final String MAX_REMOVAL_PERCENT = DirectorySyncSettings.MAX_REMOVAL_PERCENT;
+
+    private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property().name(DirectorySyncSettings.REMOVAL).label("Users who leave the directory")
+            .helpText("What a full sync does with a user whose entry is gone from the users DN or no longer matches "
+                    + "the provider's filter (e.g. left the sync groups): 'disable' disables them here and "
+                    + "deactivates them in Claromentis; 'delete' does the same, then deletes them here at the next "
+                    + "full sync once Claromentis has been told; 'keep' leaves them. A listing that fails or comes "
+                    + "back empty never removes anyone.")
+            .type(ProviderConfigProperty.LIST_TYPE).options("disable", "delete", "keep")
+            .defaultValue(DirectorySyncSettings.DEFAULT_REMOVAL).add()
+            .property().name(DirectorySyncSettings.MAX_REMOVAL_PERCENT).label("Largest share removed in one sync (%)")
+            .helpText("When more of the provider's users than this share are missing from the directory's answer, "
+                    + "nobody is removed and the server log says so: a directory that answers badly must not disable "
+                    + "the company. 1 to 100.")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .defaultValue(Integer.toString(DirectorySyncSettings.DEFAULT_MAX_REMOVAL_PERCENT)).add()
+            .property().name(DirectorySyncSettings.MEMBERSHIP_ATTRIBUTE).label("Membership LDAP attribute")
+            .helpText("The user attribute naming the groups the user is in (memberOf; groupMembership on "
+                    + "eDirectory). A change of it alone sends the user's groups to Claromentis.")
+            .type(ProviderConfigProperty.STRING_TYPE).defaultValue(DirectorySyncSettings.DEFAULT_MEMBERSHIP_ATTRIBUTE)
+            .add().build();
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Claromentis directory sync: every user a sync imports or changes reaches Claromentis through the "
+                + "provisioning outbox; group membership changes are followed by the changed-users sync; users who "
+                + "leave the directory are disabled by the full sync.";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return PROPERTIES;
+    }
+
+    @Override
+    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel config)
+            throws ComponentValidationException {
+        ComponentSettings.requireBoundedValues(config, key -> key, ComponentSettings.MAX_VALUE_LENGTH);
+        DirectorySyncSettings.validate(config);
+    }
+
+    @Override
+    public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        ClaromentisProfile.declare(session);
+    }
+
+    @Override
+    protected AbstractLDAPStorageMapper createMapper(ComponentModel mapperModel, LDAPStorageProvider federationProvider) {
+        return new DirectorySyncLDAPStorageMapper(mapperModel, federationProvider);
+    }
+}
