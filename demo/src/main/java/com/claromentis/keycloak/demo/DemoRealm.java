@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.keycloak.representations.idm.RealmRepresentation;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** The {@code claromentis} demo realm: our theme, and the demo organisation's directory federated with its attributes. */
 public final class DemoRealm {
@@ -19,16 +17,6 @@ public final class DemoRealm {
     public static final String GROUPS_DN = "ou=groups," + BASE_DN;
     public static final String DEMO_USER = "jane.doe";
     public static final String DEMO_PASSWORD = "Demo-Pass-2026!";
-
-    /** Directory attribute to Keycloak user attribute, for the Claromentis profile fields. */
-    static final Map<String, String> DIRECTORY_ATTRIBUTES = new LinkedHashMap<>();
-
-    static {
-        DIRECTORY_ATTRIBUTES.put("title", "jobTitle");
-        DIRECTORY_ATTRIBUTES.put("physicalDeliveryOfficeName", "office");
-        DIRECTORY_ATTRIBUTES.put("departmentNumber", "department");
-        DIRECTORY_ATTRIBUTES.put("telephoneNumber", "phone");
-    }
 
     private DemoRealm() {
     }
@@ -64,8 +52,10 @@ public final class DemoRealm {
         JsonNode peopleApi = PeopleApiFederation.sync(admin, NAME, id, true);
 
         LdapFederation federation = LdapFederation.addInetOrgPerson(admin, NAME, ldapUrl, bindDn, bindPassword, PEOPLE_DN);
-        DIRECTORY_ATTRIBUTES.forEach(federation::mapAttribute);
-        federation.mapGroups(GROUPS_DN);
+        // The openldap vendor preset, as an administrator applies it: the Claromentis fields, the manager, the
+        // groups (under a parent group named after the provider) and the directory sync into Claromentis.
+        admin.exchangeJson("POST", "/admin/realms/" + NAME + "/claromentis-directory/" + federation.id()
+                + "/preset/openldap?groupsDn=" + java.net.URLEncoder.encode(GROUPS_DN, java.nio.charset.StandardCharsets.UTF_8));
         ObjectNode result = (ObjectNode) federation.syncAllUsers();
         result.set("peopleApi", peopleApi);
         return result;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Managers' usernames by DN, so one sync (or one sign-in's transaction) reads each distinct manager DN once. Bounded:
+ * The synced users read as managers, by DN, so one sync (or one sign-in's transaction) reads each distinct manager DN once. Bounded:
  * past {@link #MAX_ENTRIES} DNs it still answers, reading the directory for the ones it no longer has room for.
  * Not thread-safe: a cache belongs to one sync thread or one session.
  */
@@ -14,7 +14,7 @@ public final class ManagerCache {
 
     static final int MAX_ENTRIES = 200_000;
 
-    private final Map<LdapName, Optional<String>> usernames = new HashMap<>();
+    private final Map<LdapName, Optional<ManagerDirectory.Entry>> entries = new HashMap<>();
     private final int maxEntries;
 
     public ManagerCache() {
@@ -25,19 +25,19 @@ public final class ManagerCache {
         this.maxEntries = maxEntries;
     }
 
-    Optional<String> usernameAt(LdapName dn, ManagerDirectory directory) {
-        Optional<String> known = usernames.get(dn);
+    Optional<ManagerDirectory.Entry> entryAt(LdapName dn, ManagerDirectory directory) {
+        Optional<ManagerDirectory.Entry> known = entries.get(dn);
         if (known != null) {
             return known;
         }
-        Optional<String> read = directory.usernameAt(dn);
-        if (usernames.size() < maxEntries) {
-            usernames.put(dn, read);
+        Optional<ManagerDirectory.Entry> read = directory.entryAt(dn);
+        if (entries.size() < maxEntries) {
+            entries.put(dn, read);
         }
         return read;
     }
 
     int size() {
-        return usernames.size();
+        return entries.size();
     }
 }

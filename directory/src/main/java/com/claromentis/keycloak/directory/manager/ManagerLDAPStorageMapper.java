@@ -31,8 +31,8 @@ import java.util.Set;
 
 /**
  * The directory's manager DN as the Claromentis manager link: the Keycloak attribute {@code manager} holds the
- * manager's username (the provider's username attribute of the entry at that DN). Each user names their own manager,
- * one hop, so a cycle (A manages B, B manages A) is simply two valid links and nothing is followed further.
+ * manager's username (the provider's username attribute of the entry at that DN). The chain above the manager is
+ * followed (each DN read once per sync) only to find a cycle back to the user, which clears the value.
  */
 final class ManagerLDAPStorageMapper extends AbstractLDAPStorageMapper {
 
@@ -63,7 +63,7 @@ final class ManagerLDAPStorageMapper extends AbstractLDAPStorageMapper {
         try {
             resolution = ManagerResolution.resolve(raw, ldapUser.getDn().getLdapName(),
                     ManagerReference.configured(config.getUsersDn()),
-                    config.getSearchScope() == SearchControls.SUBTREE_SCOPE, cache(), dn -> usernameAt(realm, dn));
+                    config.getSearchScope() == SearchControls.SUBTREE_SCOPE, cache(), dn -> entryAt(realm, dn));
         } catch (ModelException e) {
             // A directory that cannot answer says nothing about the manager: keep what Keycloak has.
             LOG.warnf("LDAP provider '%s': the manager of user '%s' could not be read and is left as it was: %s",
@@ -181,7 +181,7 @@ final class ManagerLDAPStorageMapper extends AbstractLDAPStorageMapper {
      * entry with exactly that DN. A read of the DN itself would make Keycloak log an error with a stack trace for
      * every dangling manager; this search simply finds nobody.
      */
-    private Optional<String> usernameAt(RealmModel realm, LdapName dn) {
+    private Optional<ManagerDirectory.Entry> entryAt(RealmModel realm, LdapName dn) {
         Rdn first = dn.getRdn(dn.size() - 1);
         if (!(first.getValue() instanceof String value)) {
             return Optional.empty();
@@ -191,11 +191,14 @@ final class ManagerLDAPStorageMapper extends AbstractLDAPStorageMapper {
             query.addWhereCondition(new LDAPQueryConditionsBuilder().equal(first.getType(), value));
             for (LDAPObject entry : query.getResultList()) {
                 if (entry.getDn().getLdapName().equals(dn)) {
+                    String username;
                     try {
-                        return Optional.ofNullable(LDAPUtils.getUsername(entry, config));
+                        username = LDAPUtils.getUsername(entry, config);
                     } catch (ModelException noUsername) {
                         return Optional.empty();
                     }
+                    return username == null ? Optional.empty()
+                            : Optional.of(new ManagerDirectory.Entry(username, entry.getAttributeAsString(settings.ldapAttribute())));
                 }
             }
             return Optional.empty();

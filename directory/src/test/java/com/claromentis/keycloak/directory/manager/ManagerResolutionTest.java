@@ -22,11 +22,17 @@ class ManagerResolutionTest {
     private static final String ALICE_DN = "uid=alice,ou=people,dc=example,dc=test";
 
     private final List<LdapName> reads = new ArrayList<>();
-    private final Map<String, String> directory = Map.of(ALICE_DN, "alice");
+    /** DN (lower case) -> username and that user's own manager DN. */
+    private final Map<String, ManagerDirectory.Entry> directory = new java.util.HashMap<>(
+            Map.of(ALICE_DN, new ManagerDirectory.Entry("alice", null)));
     private final ManagerDirectory reader = dn -> {
         reads.add(dn);
         return Optional.ofNullable(directory.get(dn.toString().toLowerCase().replace(", ", ",")));
     };
+
+    private static String dn(String uid) {
+        return "uid=" + uid + ",ou=people,dc=example,dc=test";
+    }
 
     private ManagerResolution resolve(String raw, boolean subtree, ManagerCache cache) {
         return ManagerResolution.resolve(raw, BOB, USERS, subtree, cache, reader);
@@ -127,6 +133,71 @@ class ManagerResolutionTest {
     }
 
     @Nested
+    @DisplayName("when managers form a chain")
+    class Chains {
+
+        @Test
+        @DisplayName("then a cycle back to the user (bob and alice manage each other) clears the value with a reason")
+        void twoCycle() {
+            directory.put(ALICE_DN, new ManagerDirectory.Entry("alice", dn("bob")));
+
+            ManagerResolution resolution = resolve(ALICE_DN, false, new ManagerCache());
+
+            assertThat(resolution.username()).isEmpty();
+            assertThat(resolution.problem()).contains("the managers form a cycle back to the user");
+        }
+
+        @Test
+        @DisplayName("then a longer cycle (bob, alice, carol, bob) is found too")
+        void threeCycle() {
+            directory.put(ALICE_DN, new ManagerDirectory.Entry("alice", dn("carol")));
+            directory.put(dn("carol"), new ManagerDirectory.Entry("carol", dn("BOB")));
+
+            assertThat(resolve(ALICE_DN, false, new ManagerCache()).problem()).hasValueSatisfying(problem -> assertThat(problem).contains("cycle"));
+        }
+
+        @Test
+        @DisplayName("then a chain that ends at the top is a valid manager, and a loop above the user that does not include them is not the user's problem")
+        void noCycle() {
+            directory.put(ALICE_DN, new ManagerDirectory.Entry("alice", dn("carol")));
+            directory.put(dn("carol"), new ManagerDirectory.Entry("carol", dn("dave")));
+            directory.put(dn("dave"), new ManagerDirectory.Entry("dave", dn("carol")));
+
+            ManagerResolution resolution = resolve(ALICE_DN, false, new ManagerCache());
+
+            assertThat(resolution.username()).contains("alice");
+            assertThat(resolution.problem()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("then a chain deeper than any organisation stops at the limit, without a loop or a hang, and each DN is read once")
+        void deepChain() {
+            String previous = ALICE_DN;
+            for (int i = 0; i < ManagerResolution.MAX_CHAIN * 3; i++) {
+                String next = dn("m" + i);
+                directory.put(previous, new ManagerDirectory.Entry(previous.equals(ALICE_DN) ? "alice" : "m" + (i - 1), next));
+                directory.put(next, new ManagerDirectory.Entry("m" + i, null));
+                previous = next;
+            }
+            ManagerCache cache = new ManagerCache();
+
+            assertThat(resolve(ALICE_DN, false, cache).username()).contains("alice");
+            int afterFirst = reads.size();
+            resolve(ALICE_DN, false, cache);
+            assertThat(afterFirst).isLessThanOrEqualTo(ManagerResolution.MAX_CHAIN + 1);
+            assertThat(reads).hasSize(afterFirst);
+        }
+
+        @Test
+        @DisplayName("then a manager value above the user that is not a DN ends the chain quietly")
+        void hostileManagerAbove() {
+            directory.put(ALICE_DN, new ManagerDirectory.Entry("alice", "*)(uid=*"));
+
+            assertThat(resolve(ALICE_DN, false, new ManagerCache()).username()).contains("alice");
+        }
+    }
+
+    @Nested
     @DisplayName("when the directory cannot answer")
     class Failing {
 
@@ -134,7 +205,7 @@ class ManagerResolutionTest {
         @DisplayName("then the failure reaches the caller (which keeps the old value) and nothing is cached")
         void notCached() {
             ManagerCache cache = new ManagerCache();
-            ManagerDirectory down = dn -> {
+            ManagerDirectory down = name -> {
                 throw new IllegalStateException("connection refused");
             };
 

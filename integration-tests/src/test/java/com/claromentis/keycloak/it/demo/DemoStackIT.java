@@ -80,7 +80,18 @@ class DemoStackIT {
             assertThat(jane.getAttributes()).containsEntry("jobTitle", List.of("Engineering Manager"))
                     .containsEntry("office", List.of("London"))
                     .containsEntry("department", List.of("Engineering"))
+                    .containsEntry("manager", List.of("david.clarke"))
                     .containsKey("phone");
+        }
+
+        @Test
+        @DisplayName("then the directory's people reach Claromentis through the directory sync, manager included, before anyone signs in")
+        void directoryReachesClaromentis() {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120))
+                    .until(() -> sandbox.findUserByUsername(DemoRealm.DEMO_USER).map(u -> u.managerId() != null).orElse(false));
+            var jane = sandbox.findUserByUsername(DemoRealm.DEMO_USER).orElseThrow();
+            assertThat(jane.office()).isEqualTo("London");
+            assertThat(jane.managerId()).isEqualTo(sandbox.findUserByUsername("david.clarke").orElseThrow().id());
         }
 
         @Test
