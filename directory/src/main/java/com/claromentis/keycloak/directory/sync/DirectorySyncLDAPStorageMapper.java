@@ -255,16 +255,35 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
         Map<String, UserModel> touched = new LinkedHashMap<>();
         for (LDAPObject group : changed) {
             String groupDn = DirectoryGroups.normalize(group.getDn().toString());
+            if (groupDn == null) {
+                continue;
+            }
+            // Only the difference is read again: members the group gained, and Keycloak users recorded in it who
+            // are no longer members. A 5,000-member group where one person changed costs one read, not 5,000.
+            Map<String, String> members = new LinkedHashMap<>();
             for (String memberDn : group.getAttributeAsSet(memberAttribute)) {
-                refreshByDn(realm, local, providerId, memberDn, touched, result);
+                String normalized = DirectoryGroups.normalize(memberDn);
+                if (normalized != null) {
+                    members.put(normalized, memberDn);
+                }
             }
-            if (groupDn != null) {
-                local.searchForUserByUserAttributeStream(realm, ClaromentisProfile.DIRECTORY_GROUPS, groupDn)
-                        .filter(user -> providerId.equals(user.getFederationLink()))
-                        .filter(user -> !touched.containsKey(user.getId()))
-                        .toList()
-                        .forEach(user -> refreshByUuid(realm, user, touched, result));
+            List<UserModel> recorded = local.searchForUserByUserAttributeStream(realm, ClaromentisProfile.DIRECTORY_GROUPS, groupDn)
+                    .filter(user -> providerId.equals(user.getFederationLink()))
+                    .toList();
+            Set<String> recordedDns = new HashSet<>();
+            for (UserModel user : recorded) {
+                String dn = DirectoryGroups.normalize(user.getFirstAttribute(LDAPConstants.LDAP_ENTRY_DN));
+                if (dn != null && members.containsKey(dn)) {
+                    recordedDns.add(dn);
+                } else if (!touched.containsKey(user.getId())) {
+                    refreshByUuid(realm, user, touched, result);
+                }
             }
+            members.forEach((normalized, memberDn) -> {
+                if (!recordedDns.contains(normalized)) {
+                    refreshByDn(realm, local, providerId, memberDn, touched, result);
+                }
+            });
         }
         if (!touched.isEmpty()) {
             LOG.infof("LDAP provider '%s': %d groups changed since the last sync; the memberships of %d users were read again",

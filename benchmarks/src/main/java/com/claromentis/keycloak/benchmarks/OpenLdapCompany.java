@@ -1,0 +1,165 @@
+package com.claromentis.keycloak.benchmarks;
+
+import com.claromentis.keycloak.testing.directory.DirectoryUser;
+import com.claromentis.keycloak.testing.directory.Slapd;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The company directory of the directory-sync benchmark: a real OpenLDAP {@code slapd} (the testing module's
+ * {@link Slapd}, as the directory integration tests run it: mdb, memberof and refint overlays) with generated
+ * inetOrgPerson staff who have every attribute the openldap preset maps (name, email, phone, title, office,
+ * department, employee number, manager in a 10-wide org chart) and groupOfNames groups, so the preset's mappers all
+ * have work to do. A separate, smaller OU holds the warm-up staff.
+ */
+final class OpenLdapCompany implements AutoCloseable {
+
+    static final String PREFIX = "user";
+    static final String WARM_UP_PREFIX = "warm";
+    /** People under one manager: 1,000 distinct managers for 10,000 people, each looked up once per sync. */
+    private static final int SPAN_OF_CONTROL = 10;
+    /** Slapd's pool holds four administrator connections; more threads would only queue for them. */
+    private static final int WRITERS = 4;
+    private static final Duration FILL_TIMEOUT = Duration.ofMinutes(30);
+    /** Slapd's fixture puts its servers under {@code target/directories} of the working directory unless told. */
+    private static final String WORK_DIR_PROPERTY = "it.directory.work.dir";
+
+    private static final String[] GIVEN = {"Alice", "Bob", "Carol", "Dan", "Erin", "Frank", "Grace", "Heidi",
+            "Ivan", "Judy", "Mallory", "Niaj", "Olivia", "Peggy", "Rupert", "Sybil", "Trent", "Uma", "Victor", "Wendy"};
+    private static final String[] TITLES = {"Engineer", "Analyst", "Designer", "Accountant", "Consultant",
+            "Team Lead", "Administrator"};
+    private static final String[] OFFICES = {"London", "Manchester", "Leeds", "Glasgow", "Cardiff"};
+    private static final String[] DEPARTMENTS = {"IT", "Finance", "HR", "Sales", "Marketing", "Legal", "Operations",
+            "Support", "Research", "Facilities", "Procurement", "Training"};
+
+    private final Slapd slapd;
+    private final String peopleDn;
+    private final String warmUpDn;
+    private final List<String> groupNames;
+    private final double fillSeconds;
+
+    private OpenLdapCompany(Slapd slapd, String peopleDn, String warmUpDn, List<String> groupNames, double fillSeconds) {
+        this.slapd = slapd;
+        this.peopleDn = peopleDn;
+        this.warmUpDn = warmUpDn;
+        this.groupNames = List.copyOf(groupNames);
+        this.fillSeconds = fillSeconds;
+    }
+
+    /**
+     * Starts slapd with its files under {@code workDir}/directories (never the integration tests' folder: the fixture
+     * stops any slapd it finds left in its folder) and fills it as {@code settings} says.
+     */
+    static OpenLdapCompany start(Path workDir, DirectorySyncSettings settings) {
+        if (System.getProperty(WORK_DIR_PROPERTY) == null) {
+            System.setProperty(WORK_DIR_PROPERTY, workDir.resolve("directories").toString());
+        }
+        Slapd slapd = Slapd.start();
+        try {
+            long start = System.nanoTime();
+            String people = slapd.peopleDn();
+            String warmUp = slapd.addOrganizationalUnit("warm-up");
+            addStaff(slapd, people, PREFIX, settings.users());
+            addStaff(slapd, warmUp, WARM_UP_PREFIX, settings.warmUpUsers());
+            List<String> groups = new ArrayList<>();
+            for (int g = 0; g < settings.groups(); g++) {
+                String name = "Team " + (g + 1);
+                List<String> members = new ArrayList<>(settings.groupSize());
+                // Member k of group g is user g + k * groups: distinct groups, spread over the org chart.
+                for (int k = 0; k < settings.groupSize(); k++) {
+                    members.add(dn(people, PREFIX, g + k * settings.groups()));
+                }
+                slapd.addGroup(name, slapd.groupsDn(), members);
+                groups.add(name);
+            }
+            return new OpenLdapCompany(slapd, people, warmUp, groups, (System.nanoTime() - start) / 1e9);
+        } catch (RuntimeException e) {
+            slapd.close();
+            throw e;
+        }
+    }
+
+    String ldapUrl() {
+        return slapd.ldapUrl();
+    }
+
+    String bindDn() {
+        return slapd.bindDn();
+    }
+
+    String bindPassword() {
+        return slapd.bindPassword();
+    }
+
+    String peopleDn() {
+        return peopleDn;
+    }
+
+    String warmUpDn() {
+        return warmUpDn;
+    }
+
+    String groupsDn() {
+        return slapd.groupsDn();
+    }
+
+    /** The groups' names, which the People API sandbox needs too: Claromentis owns its group list. */
+    List<String> groupNames() {
+        return groupNames;
+    }
+
+    /** Wall time of adding every entry, for the record (not a figure of the sync). */
+    double fillSeconds() {
+        return fillSeconds;
+    }
+
+    /**
+     * Gives {@code count} people, spread over the org chart, a new job title: one modify each, so exactly they have
+     * a newer {@code modifyTimestamp} than the last sync.
+     */
+    void changeTitles(int count, int users) {
+        int stride = Math.max(users / count, 1);
+        for (int k = 0; k < count; k++) {
+            int i = k * stride;
+            slapd.replace(dn(peopleDn, PREFIX, i), "title", "Senior " + TITLES[i % TITLES.length]);
+        }
+    }
+
+    @Override
+    public void close() {
+        slapd.close();
+    }
+
+    private static void addStaff(Slapd slapd, String ou, String prefix, int count) {
+        Parallel.forEach(count, WRITERS, FILL_TIMEOUT, "Adding " + count + " " + prefix + " entries to slapd",
+                i -> slapd.addUser(person(ou, prefix, i)));
+    }
+
+    private static DirectoryUser person(String ou, String prefix, int i) {
+        String uid = prefix + "." + i;
+        DirectoryUser.Builder user = DirectoryUser.builder(uid).in(ou)
+                .givenName(GIVEN[i % GIVEN.length])
+                .surname("Staff" + i)
+                .mail(uid + "@example.test")
+                .telephoneNumber(String.format(Locale.ROOT, "+44 20 7946 %04d", i % 10_000))
+                .title(TITLES[i % TITLES.length])
+                .office(OFFICES[i % OFFICES.length])
+                .department(DEPARTMENTS[i % DEPARTMENTS.length])
+                .employeeNumber(String.format(Locale.ROOT, "E-%06d", i));
+        if (i > 0) {
+            // The manager's entry may not exist yet (four writers): slapd does not check a DN value, and the sync
+            // runs once everyone is there.
+            user.managerDn(dn(ou, prefix, (i - 1) / SPAN_OF_CONTROL));
+        }
+        return user.build();
+    }
+
+    /** The DN {@link Slapd#addUser} gives {@code prefix.i} under {@code ou}. */
+    private static String dn(String ou, String prefix, int i) {
+        return "uid=" + prefix + "." + i + "," + ou;
+    }
+}
