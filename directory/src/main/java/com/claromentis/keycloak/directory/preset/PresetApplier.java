@@ -193,6 +193,16 @@ final class PresetApplier {
         }
     }
 
+    /** Why the preset would be refused (the provider's parent group grants administration), or empty. */
+    Optional<String> refusal() {
+        String name = parentGroupName();
+        return session.groups().getTopLevelGroupsStream(realm)
+                .filter(g -> name.equals(g.getName()))
+                .filter(g -> grantsAdministration(g, new java.util.HashSet<>()))
+                .findFirst()
+                .map(g -> new PrivilegedParentGroup(groupsPath()).getMessage());
+    }
+
     private static boolean grantsAdministration(GroupModel group, java.util.Set<String> seen) {
         if (!seen.add(group.getId())) {
             return false;

@@ -1,0 +1,160 @@
+package com.claromentis.keycloak.directory.preset;
+
+import com.claromentis.keycloak.connection.ComponentSettings;
+import org.jboss.logging.Logger;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.storage.ldap.LDAPStorageProvider;
+import org.keycloak.storage.ldap.idm.model.LDAPObject;
+import org.keycloak.storage.ldap.idm.query.internal.LDAPQuery;
+import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapper;
+import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapperFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The vendor presets from the admin console: adding this mapper to an LDAP provider (its *Mappers* tab, *Add
+ * mapper*, type {@value #PROVIDER_ID}) applies the chosen vendor's preset, as the admin REST call does, and saving it
+ * again applies it again, which changes nothing unless its settings changed. The mapper itself does nothing at sync
+ * time; it records which preset the provider was given.
+ */
+public final class VendorPresetLDAPStorageMapperFactory extends AbstractLDAPStorageMapperFactory {
+
+    public static final String PROVIDER_ID = "claromentis-vendor-preset";
+    static final String VENDOR = "vendor";
+    static final String GROUPS_DN = "groups.dn";
+    static final String SYNC_GROUPS = "sync.groups";
+
+    private static final Logger LOG = Logger.getLogger(VendorPresetLDAPStorageMapperFactory.class);
+
+    private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property().name(VENDOR).label("Directory vendor")
+            .helpText("The preset to apply: ad (Active Directory), edirectory (NetIQ eDirectory) or openldap. Saving "
+                    + "sets the provider's username, RDN and UUID attributes and adds or updates the Claromentis "
+                    + "mappers; every mapping stays editable. Apply it before the first sync.")
+            .type(ProviderConfigProperty.LIST_TYPE).options("ad", "edirectory", "openldap").defaultValue("ad").add()
+            .property().name(GROUPS_DN).label("Groups DN")
+            .helpText("Where the directory's groups are; empty for the provider's users DN (or the value an earlier "
+                    + "preset set).")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(SYNC_GROUPS).label("Sync groups")
+            .helpText("DNs of groups whose members alone become users (nested groups included on Active "
+                    + "Directory); sets the provider's user LDAP filter. Empty leaves the filter as it is.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+            .build();
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Claromentis vendor preset: applies the Active Directory, eDirectory or OpenLDAP preset to this "
+                + "provider when saved.";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return PROPERTIES;
+    }
+
+    @Override
+    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel config)
+            throws ComponentValidationException {
+        ComponentSettings.requireBoundedValues(config, key -> key, ComponentSettings.MAX_VALUE_LENGTH);
+        Vendor vendor = vendor(config);
+        PresetApplier applier = PresetApplier.forProvider(session, realm, config.getParentId()).orElseThrow(() ->
+                ComponentSettings.invalid("A vendor preset belongs under one of Keycloak's own LDAP providers"));
+        List<String> syncGroups = syncGroups(config);
+        if (!syncGroups.isEmpty()) {
+            try {
+                VendorPreset.syncGroupsFilter(vendor, syncGroups);
+            } catch (IllegalArgumentException e) {
+                throw ComponentSettings.invalid(e.getMessage());
+            }
+        }
+        applier.refusal().ifPresent(refusal -> {
+            throw ComponentSettings.invalid(refusal);
+        });
+    }
+
+    @Override
+    public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        apply(session, realm, model);
+    }
+
+    @Override
+    public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
+        apply(session, realm, newModel);
+    }
+
+    @Override
+    protected AbstractLDAPStorageMapper createMapper(ComponentModel mapperModel, LDAPStorageProvider federationProvider) {
+        return new Inert(mapperModel, federationProvider);
+    }
+
+    private static void apply(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        PresetApplier.forProvider(session, realm, model.getParentId()).ifPresent(applier -> {
+            applier.run(vendor(model), model.get(GROUPS_DN), syncGroups(model), true);
+            LOG.debugf("Vendor preset mapper '%s' applied its preset", model.getName());
+        });
+    }
+
+    private static Vendor vendor(ComponentModel model) {
+        String value = model.get(VENDOR);
+        return Vendor.fromPath(value == null ? "ad" : value.trim()).orElseThrow(() ->
+                ComponentSettings.invalid("Directory vendor must be ad, edirectory or openldap"));
+    }
+
+    /** The admin console keeps a multivalued string as several values, or as one joined with "##"; both are read. */
+    private static List<String> syncGroups(ComponentModel model) {
+        List<String> values = model.getConfig() == null ? null : model.getConfig().get(SYNC_GROUPS);
+        List<String> out = new ArrayList<>();
+        if (values != null) {
+            for (String value : values) {
+                if (value != null) {
+                    Arrays.stream(value.split("##")).map(String::trim).filter(v -> !v.isEmpty()).forEach(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Does nothing at sync or sign-in: the preset's work is done when the mapper is saved. */
+    private static final class Inert extends AbstractLDAPStorageMapper {
+        Inert(ComponentModel mapperModel, LDAPStorageProvider ldapProvider) {
+            super(mapperModel, ldapProvider);
+        }
+
+        @Override
+        public void onImportUserFromLDAP(LDAPObject ldapUser,
+                                         UserModel user, RealmModel realm, boolean isCreate) {
+            // Nothing: see the class comment.
+        }
+
+        @Override
+        public void onRegisterUserToLDAP(LDAPObject ldapUser,
+                                         UserModel localUser, RealmModel realm) {
+            // Nothing: see the class comment.
+        }
+
+        @Override
+        public UserModel proxy(LDAPObject ldapUser,
+                                                   UserModel delegate, RealmModel realm) {
+            return delegate;
+        }
+
+        @Override
+        public void beforeLDAPQuery(LDAPQuery query) {
+            // Nothing: see the class comment.
+        }
+    }
+}
