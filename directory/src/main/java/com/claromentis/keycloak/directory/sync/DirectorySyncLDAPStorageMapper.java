@@ -5,10 +5,12 @@ import com.claromentis.keycloak.directory.sync.RemovalPlan.Decision;
 import com.claromentis.keycloak.directory.sync.RemovalPlan.Known;
 import com.claromentis.keycloak.directory.sync.RemovalPlan.Lookup;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
+import com.claromentis.keycloak.profile.PrivilegeGuard;
 import com.claromentis.keycloak.provisioning.ProvisioningQueue;
 import org.jboss.logging.Logger;
 import org.keycloak.common.util.Time;
 import org.keycloak.component.ComponentModel;
+import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.LDAPConstants;
 import org.keycloak.models.ModelException;
@@ -17,6 +19,7 @@ import org.keycloak.models.UserManager;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserProvider;
 import org.keycloak.models.cache.UserCache;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.storage.UserStorageUtil;
 import org.keycloak.storage.ldap.LDAPConfig;
@@ -94,6 +97,7 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
     public SynchronizationResult syncDataFromFederationProviderToKeycloak(RealmModel realm) {
         SyncKind kind = SyncKind.current();
         SynchronizationResult result = new SynchronizationResult();
+        withdrawAdministration(realm);
         if (kind == SyncKind.CHANGED) {
             followChangedGroups(realm, result);
         } else if (settings.removal() != DirectorySyncSettings.Removal.KEEP) {
@@ -101,6 +105,39 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
             removeThoseWhoLeft(realm, result);
         }
         return result;
+    }
+
+    // ---- privilege --------------------------------------------------------------------------------------------
+
+    /**
+     * Takes every role that administers Keycloak off the groups the directory fills (the group mapper's parent group
+     * and everything below it), before any user is synced into them: whoever can create or join a group in the
+     * directory must never become a Keycloak administrator, whatever was mapped onto the group since the preset.
+     */
+    private void withdrawAdministration(RealmModel realm) {
+        realm.getComponentsStream(ldapProvider.getModel().getId(), LDAPStorageMapper.class.getName())
+                .filter(mapper -> GROUP_MAPPER.equals(mapper.getProviderId()))
+                .map(mapper -> mapper.get("groups.path"))
+                .filter(path -> path != null && !path.isBlank() && !"/".equals(path.trim()))
+                .distinct()
+                .forEach(path -> {
+                    GroupModel parent = KeycloakModelUtils.findGroupByPath(getSession(), realm, path.trim());
+                    if (parent != null) {
+                        withdrawAdministration(parent, new HashSet<>());
+                    }
+                });
+    }
+
+    private void withdrawAdministration(GroupModel group, Set<String> seen) {
+        if (!seen.add(group.getId())) {
+            return;
+        }
+        group.getRoleMappingsStream().filter(PrivilegeGuard::isPrivileged).toList().forEach(role -> {
+            group.deleteRoleMapping(role);
+            LOG.warnf("LDAP provider '%s': removed role '%s' from directory group '%s': it administers Keycloak, and "
+                    + "directory groups never do", providerName(), LogSafe.of(role.getName()), LogSafe.of(group.getName()));
+        });
+        group.getSubGroupsStream().toList().forEach(child -> withdrawAdministration(child, seen));
     }
 
     // ---- removal -------------------------------------------------------------------------------------------

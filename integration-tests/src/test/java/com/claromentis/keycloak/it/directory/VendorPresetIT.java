@@ -134,6 +134,36 @@ class VendorPresetIT {
     }
 
     @Nested
+    @DisplayName("when an administrator maps realm-admin onto a directory group after the preset")
+    class RoleMappedLater {
+
+        @Test
+        @DisplayName("then the next sync takes it off again, and the group's members do not administer Keycloak")
+        void withdrawnAtSync(TestRealm realm) {
+            GroupRepresentation parent = realm.admin().get(realm.adminPath() + "/groups?search=ldap&exact=true",
+                    GroupRepresentation[].class)[0];
+            GroupRepresentation staff = java.util.Arrays.stream(realm.admin().get(realm.adminPath() + "/groups/"
+                    + parent.getId() + "/children", GroupRepresentation[].class))
+                    .filter(g -> g.getName().equals("staff")).findFirst().orElseThrow();
+            String realmManagement = realm.admin().get(realm.adminPath() + "/clients?clientId=realm-management")
+                    .get(0).path("id").asText();
+            RoleRepresentation realmAdmin = realm.admin().get(realm.adminPath() + "/clients/" + realmManagement
+                    + "/roles/realm-admin", RoleRepresentation.class);
+            realm.admin().post(realm.adminPath() + "/groups/" + staff.getId() + "/role-mappings/clients/"
+                    + realmManagement, List.of(realmAdmin));
+
+            ldap.syncChangedUsers();
+
+            JsonNode groupRoles = realm.admin().get(realm.adminPath() + "/groups/" + staff.getId() + "/role-mappings");
+            String aliceId = realm.findUser("alice").orElseThrow().getId();
+            JsonNode effective = realm.admin().get(realm.adminPath() + "/users/" + aliceId
+                    + "/role-mappings/clients/" + realmManagement + "/composite");
+            assertThat(groupRoles.path("clientMappings").has("realm-management")).as(groupRoles.toString()).isFalse();
+            assertThat(effective.toString()).doesNotContain("realm-admin");
+        }
+    }
+
+    @Nested
     @DisplayName("when the provider's parent group already grants Keycloak administration")
     class PrivilegedParent {
 
