@@ -49,8 +49,31 @@ public final class DirectorySyncBenchmark {
         BenchmarkRun.main(run -> new DirectorySyncBenchmark(run, DirectorySyncSettings.fromSystemProperties()).measure());
     }
 
-    /** A realm under test: Keycloak's LDAP provider alone, or with the preset and provisioning into its own sandbox. */
-    private record Subject(String name, boolean preset, String ldapId, SandboxServer sandbox, ProvisioningRealm outbox) {
+    /** What a realm under test federates the directory with. */
+    enum Kind {
+        /** Keycloak's LDAP provider as an administrator adds it, with its default mappers: the baseline. */
+        BASELINE("Keycloak's default mappers"),
+        /** The same plus the openldap preset and provisioning into a People API sandbox: what the ratio is about. */
+        PRESET("openldap preset, outbox"),
+        /**
+         * The preset with provisioning off (no listener, so the directory sync mapper queues nothing): not a goal,
+         * it tells the preset's mappers' share of the cost from the outbox's.
+         */
+        PRESET_NO_OUTBOX("openldap preset, provisioning off");
+
+        final String description;
+
+        Kind(String description) {
+            this.description = description;
+        }
+
+        boolean provisions() {
+            return this == PRESET;
+        }
+    }
+
+    /** A realm under test; {@code sandbox} and {@code outbox} only for {@link Kind#PRESET}. */
+    private record Subject(String name, Kind kind, String ldapId, SandboxServer sandbox, ProvisioningRealm outbox) {
     }
 
     /** What delivering the queued changes took after the sync call returned (preset realms only). */
@@ -64,10 +87,11 @@ public final class DirectorySyncBenchmark {
      * @param liveBeforeMb          heap live (after a full GC) just before it
      * @param liveAfterMb           heap live just after it (and after its drain)
      * @param peakMb                largest used heap, garbage included, while the sync call ran
-     * @param drain                 null for a baseline realm
+     * @param drain                 null unless the realm provisions
+     * @param loadAverage           the machine's one-minute load average when it started
      */
-    record Sync(String realm, boolean preset, FullSync.Outcome outcome, int inClaromentisAtReturn, double liveBeforeMb,
-                double liveAfterMb, double peakMb, Drain drain) {
+    record Sync(String realm, Kind kind, FullSync.Outcome outcome, int inClaromentisAtReturn, double liveBeforeMb,
+                double liveAfterMb, double peakMb, Drain drain, double loadAverage) {
 
         double seconds() {
             return outcome.nanos() / 1e9;
@@ -91,23 +115,25 @@ public final class DirectorySyncBenchmark {
             // Untimed: the JIT, Hibernate's and Keycloak's caches and the connection pools warm up on the same code
             // paths (both kinds of realm), so the first timed sync is not the one that pays for it.
             step("Warm-up (untimed): %,d users into a baseline and a preset realm", settings.warmUpUsers());
-            for (Subject warm : List.of(subject(keycloak, company, "warm-up-baseline", false, company.warmUpDn()),
-                    subject(keycloak, company, "warm-up-preset", true, company.warmUpDn()))) {
+            for (Subject warm : List.of(subject(keycloak, company, "warm-up-baseline", Kind.BASELINE, company.warmUpDn()),
+                    subject(keycloak, company, "warm-up-preset", Kind.PRESET, company.warmUpDn()))) {
                 FullSync.Outcome outcome = sync.run(warm.name(), warm.ldapId());
                 step("  %s: %.1f s, %s", warm.name(), outcome.nanos() / 1e9, outcome.result());
-                if (warm.preset()) {
+                if (warm.kind().provisions()) {
                     drain(warm, settings.warmUpUsers(), 0);
                 }
             }
         }
 
-        // Baseline, preset, preset, baseline: a machine that speeds up or slows down over the run (another build
-        // starting, the JIT still improving) moves both kinds alike, and each kind's figure is the median of its two.
+        // Baseline, preset, (preset without provisioning), preset, baseline: a machine that speeds up or slows down
+        // over the run (another build starting, the JIT still improving) moves both kinds alike, and each kind's
+        // figure is the median of its two. The diagnostic realm sits in the middle, where the drift cancels too.
         List<Subject> subjects = List.of(
-                subject(keycloak, company, "baseline-1", false, company.peopleDn()),
-                subject(keycloak, company, "preset-1", true, company.peopleDn()),
-                subject(keycloak, company, "preset-2", true, company.peopleDn()),
-                subject(keycloak, company, "baseline-2", false, company.peopleDn()));
+                subject(keycloak, company, "baseline-1", Kind.BASELINE, company.peopleDn()),
+                subject(keycloak, company, "preset-1", Kind.PRESET, company.peopleDn()),
+                subject(keycloak, company, "preset-no-outbox", Kind.PRESET_NO_OUTBOX, company.peopleDn()),
+                subject(keycloak, company, "preset-2", Kind.PRESET, company.peopleDn()),
+                subject(keycloak, company, "baseline-2", Kind.BASELINE, company.peopleDn()));
         double maxHeapMb = heap.maxMb();
         KeycloakHeap.Reading liveAtStart = heap.live();
         step("Keycloak heap: %.0f MB live after a full GC (max %.0f MB)", liveAtStart.usedMb(), maxHeapMb);
@@ -131,10 +157,11 @@ public final class DirectorySyncBenchmark {
     }
 
     private Sync fullSync(FullSync sync, KeycloakHeap heap, Subject subject) {
-        step("Full sync of %s (%s)", subject.name(), subject.preset()
-                ? "openldap preset, provisioning on" : "Keycloak's default LDAP mappers");
+        step("Full sync of %s (%s)", subject.name(), subject.kind().description);
         double liveBefore = heap.live().usedMb();
-        long callsBefore = subject.preset() ? SandboxDirectory.totalRequests(subject.sandbox()) : 0;
+        boolean provisions = subject.kind().provisions();
+        long callsBefore = provisions ? SandboxDirectory.totalRequests(subject.sandbox()) : 0;
+        double load = Results.loadAverage();
         FullSync.Outcome outcome;
         KeycloakHeap.Peak peak = heap.peak();
         try (StackSampler sampler = run.sampleStacks("directory-" + subject.name())) {
@@ -142,22 +169,26 @@ public final class DirectorySyncBenchmark {
         } finally {
             peak.close();
         }
-        int atReturn = subject.preset() ? subject.sandbox().userCount() : 0;
+        int atReturn = provisions ? subject.sandbox().userCount() : 0;
         if (outcome.count("added") != settings.users() || outcome.count("failed") != 0) {
             throw new IllegalStateException("The full sync of " + subject.name() + " did not import every user: "
                     + outcome.result());
         }
         step("  %.1f s (%,.0f users/s): %s", outcome.nanos() / 1e9, Stats.perSecond(settings.users(), outcome.nanos()),
                 outcome.result());
-        Drain drain = subject.preset() ? drain(subject, settings.users(), callsBefore) : null;
+        Drain drain = provisions ? drain(subject, settings.users(), callsBefore) : null;
         double liveAfter = heap.live().usedMb();
-        step("  heap: %.0f MB live before, %.0f MB peak during, %.0f MB live after", liveBefore, peak.maxMb(), liveAfter);
-        return new Sync(subject.name(), subject.preset(), outcome, atReturn, liveBefore, liveAfter, peak.maxMb(), drain);
+        step("  heap: %.0f MB live before, %.0f MB peak during, %.0f MB live after (load average %.1f at the start)",
+                liveBefore, peak.maxMb(), liveAfter, load);
+        return new Sync(subject.name(), subject.kind(), outcome, atReturn, liveBefore, liveAfter, peak.maxMb(), drain,
+                load);
     }
 
     private Sync changedSync(FullSync sync, KeycloakHeap heap, Subject subject) {
         step("Changed-users sync of %s", subject.name());
-        long callsBefore = subject.preset() ? SandboxDirectory.totalRequests(subject.sandbox()) : 0;
+        boolean provisions = subject.kind().provisions();
+        long callsBefore = provisions ? SandboxDirectory.totalRequests(subject.sandbox()) : 0;
+        double load = Results.loadAverage();
         FullSync.Outcome outcome;
         KeycloakHeap.Peak peak = heap.peak();
         try {
@@ -171,9 +202,9 @@ public final class DirectorySyncBenchmark {
                     settings.changed(), subject.name(), outcome.result());
         }
         step("  %.2f s: %s", outcome.nanos() / 1e9, outcome.result());
-        Drain drain = subject.preset() ? drain(subject, settings.users(), callsBefore) : null;
-        return new Sync(subject.name(), subject.preset(), outcome, subject.preset() ? subject.sandbox().userCount() : 0,
-                Double.NaN, Double.NaN, peak.maxMb(), drain);
+        Drain drain = provisions ? drain(subject, settings.users(), callsBefore) : null;
+        return new Sync(subject.name(), subject.kind(), outcome, provisions ? subject.sandbox().userCount() : 0,
+                Double.NaN, Double.NaN, peak.maxMb(), drain, load);
     }
 
     /**
@@ -209,16 +240,15 @@ public final class DirectorySyncBenchmark {
 
     /**
      * A realm with Keycloak's LDAP provider on {@code usersDn}, as the integration tests add it (stock mappers, first
-     * name from givenName); for a preset realm first a People API sandbox with the directory's group names, the
-     * realm's disabled {@code claromentis-people-api} connection and the provisioning listener, and then the openldap
-     * preset in one admin call, as an administrator would.
+     * name from givenName); for a provisioning realm first a People API sandbox with the directory's group names,
+     * the realm's disabled {@code claromentis-people-api} connection and the provisioning listener; for both preset
+     * kinds then the openldap preset in one admin call, as an administrator would.
      */
-    private Subject subject(KeycloakServer keycloak, OpenLdapCompany company, String name, boolean preset,
-                            String usersDn) {
+    private Subject subject(KeycloakServer keycloak, OpenLdapCompany company, String name, Kind kind, String usersDn) {
         SandboxServer sandbox = null;
         ProvisioningRealm outbox = null;
         TestRealm realm;
-        if (preset) {
+        if (kind.provisions()) {
             sandbox = run.keep(SandboxDirectory.startEmpty());
             company.groupNames().forEach(sandbox::addGroup);
             outbox = ProvisioningRealm.create(keycloak, sandbox, name, true);
@@ -228,7 +258,7 @@ public final class DirectorySyncBenchmark {
         }
         LdapFederation ldap = LdapFederation.addInetOrgPerson(realm.admin(), name, company.ldapUrl(),
                 company.bindDn(), company.bindPassword(), usersDn);
-        if (preset) {
+        if (kind != Kind.BASELINE) {
             realm.admin().exchangeJson("POST", realm.adminPath() + "/claromentis-directory/" + ldap.id()
                     + "/preset/openldap?groupsDn=" + URLEncoder.encode(company.groupsDn(), StandardCharsets.UTF_8));
             if (ldap.mappers().stream().map(ComponentRepresentation::getProviderId).noneMatch(DIRECTORY_SYNC_MAPPER::equals)) {
@@ -238,7 +268,7 @@ public final class DirectorySyncBenchmark {
         }
         step("  realm %s: %d LDAP mappers %s", name, ldap.mappers().size(), ldap.mappers().stream()
                 .map(ComponentRepresentation::getName).sorted().toList());
-        return new Subject(name, preset, ldap.id(), sandbox, outbox);
+        return new Subject(name, kind, ldap.id(), sandbox, outbox);
     }
 
     private static void pause(Duration duration) {

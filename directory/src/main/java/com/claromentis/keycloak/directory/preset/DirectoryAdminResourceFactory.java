@@ -1,5 +1,8 @@
 package com.claromentis.keycloak.directory.preset;
 
+import com.claromentis.keycloak.directory.sync.DirectorySyncLDAPStorageMapperFactory;
+import com.claromentis.keycloak.directory.sync.SyncReports;
+import org.keycloak.storage.ldap.mappers.LDAPStorageMapper;
 import com.claromentis.keycloak.common.BundleAdminResourceFactory;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -22,8 +25,9 @@ import java.util.Map;
 
 /**
  * {@code /admin/realms/{realm}/}{@value #ID}{@code /{componentId}/preset/{vendor}}: GET says what the vendor preset
- * would set on that LDAP provider, POST applies it. Both need the right to manage the realm, which is what managing
- * user federation takes.
+ * would set on that LDAP provider, POST applies it; both need the right to manage the realm, which is what managing
+ * user federation takes. {@code /{componentId}/last-sync} (viewing the realm is enough) reports the directory sync
+ * mapper's part of the provider's last sync.
  */
 public final class DirectoryAdminResourceFactory extends BundleAdminResourceFactory {
 
@@ -87,6 +91,34 @@ public final class DirectoryAdminResourceFactory extends BundleAdminResourceFact
             adminEvent.operation(OperationType.UPDATE).resource(ResourceType.COMPONENT)
                     .resourcePath(session.getContext().getUri()).representation(result).success();
             return result;
+        }
+
+        /**
+         * What the directory sync mapper did at the start of the provider's last sync on this node (Keycloak's own
+         * sync message counts only imported, updated and failed users).
+         */
+        @GET
+        @Path("{componentId}/last-sync")
+        @Produces(MediaType.APPLICATION_JSON)
+        public Map<String, Object> lastSync(@PathParam("componentId") String componentId) {
+            auth.realm().requireViewRealm();
+            applier(componentId);
+            DirectorySyncLDAPStorageMapperFactory factory = (DirectorySyncLDAPStorageMapperFactory) session
+                    .getKeycloakSessionFactory().getProviderFactory(LDAPStorageMapper.class,
+                            DirectorySyncLDAPStorageMapperFactory.PROVIDER_ID);
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            java.util.Optional<SyncReports.Report> report = factory == null ? java.util.Optional.empty()
+                    : factory.reports().last(componentId);
+            out.put("synced", report.isPresent());
+            report.ifPresent(r -> {
+                out.put("kind", r.kind());
+                out.put("finishedAt", r.finishedAt());
+                out.put("membershipsRead", r.membershipsRead());
+                out.put("removed", r.removed());
+                out.put("failed", r.failed());
+                out.put("warnings", r.warnings());
+            });
+            return out;
         }
 
         private PresetApplier applier(String componentId) {

@@ -34,6 +34,7 @@ import org.keycloak.storage.ldap.mappers.LDAPStorageMapper;
 import org.keycloak.storage.user.SynchronizationResult;
 
 import javax.naming.directory.SearchControls;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -58,10 +59,14 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
             "msad-lds-user-account-control-mapper", "claromentis-login-disabled-mapper");
 
     private final DirectorySyncSettings settings;
+    private final SyncReports reports;
+    /** The warnings of the sync that is running, for its report. */
+    private final List<String> warnings = new ArrayList<>();
 
-    DirectorySyncLDAPStorageMapper(ComponentModel mapperModel, LDAPStorageProvider ldapProvider) {
+    DirectorySyncLDAPStorageMapper(ComponentModel mapperModel, LDAPStorageProvider ldapProvider, SyncReports reports) {
         super(mapperModel, ldapProvider);
         this.settings = DirectorySyncSettings.of(mapperModel);
+        this.reports = reports;
     }
 
     @Override
@@ -97,6 +102,7 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
     public SynchronizationResult syncDataFromFederationProviderToKeycloak(RealmModel realm) {
         SyncKind kind = SyncKind.current();
         SynchronizationResult result = new SynchronizationResult();
+        warnings.clear();
         withdrawAdministration(realm);
         if (kind == SyncKind.CHANGED) {
             followChangedGroups(realm, result);
@@ -104,6 +110,9 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
             // A full sync, or the mapper's own sync action in the admin console.
             removeThoseWhoLeft(realm, result);
         }
+        reports.record(ldapProvider.getModel().getId(), new SyncReports.Report(
+                kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), Time.currentTimeMillis(),
+                result.getUpdated(), result.getRemoved(), result.getFailed(), List.copyOf(warnings)));
         return result;
     }
 
@@ -134,7 +143,7 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
         }
         group.getRoleMappingsStream().filter(PrivilegeGuard::isPrivileged).toList().forEach(role -> {
             group.deleteRoleMapping(role);
-            LOG.warnf("LDAP provider '%s': removed role '%s' from directory group '%s': it administers Keycloak, and "
+            warn("LDAP provider '%s': removed role '%s' from directory group '%s': it administers Keycloak, and "
                     + "directory groups never do", providerName(), LogSafe.of(role.getName()), LogSafe.of(group.getName()));
         });
         group.getSubGroupsStream().toList().forEach(child -> withdrawAdministration(child, seen));
@@ -166,19 +175,19 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
         try {
             listed = listedUuids(realm);
         } catch (RuntimeException e) {
-            LOG.warnf("LDAP provider '%s': the directory could not list its users, so nobody is removed: %s",
+            warn("LDAP provider '%s': the directory could not list its users, so nobody is removed: %s",
                     providerName(), LogSafe.of(e.getMessage()));
             result.increaseFailed();
             return;
         }
         Decision decision = RemovalPlan.decide(listed, known, uuid -> lookup(realm, uuid), settings.maxRemovalPercent());
         if (decision.refusal() != null) {
-            LOG.warnf("LDAP provider '%s': %s", providerName(), decision.refusal());
+            warn("LDAP provider '%s': %s", providerName(), decision.refusal());
             result.setFailed(result.getFailed() + 1);
             return;
         }
         if (decision.unconfirmed() > 0) {
-            LOG.warnf("LDAP provider '%s': %d users missing from the directory's listing could not be looked up; they "
+            warn("LDAP provider '%s': %d users missing from the directory's listing could not be looked up; they "
                     + "are left as they are until a sync can confirm it", providerName(), decision.unconfirmed());
             result.setFailed(result.getFailed() + decision.unconfirmed());
         }
@@ -281,7 +290,7 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
             query.addReturningLdapAttribute(memberAttribute);
             changed = LDAPUtils.loadAllLDAPObjects(query, ldapProvider);
         } catch (ModelException e) {
-            LOG.warnf("LDAP provider '%s': the groups changed since the last sync could not be read; their members are "
+            warn("LDAP provider '%s': the groups changed since the last sync could not be read; their members are "
                     + "brought in step by the next full sync: %s", providerName(), LogSafe.of(e.getMessage()));
             result.increaseFailed();
             return;
@@ -392,6 +401,15 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
         UserCache cache = UserStorageUtil.userCache(getSession());
         if (cache != null) {
             cache.evict(realm, user);
+        }
+    }
+
+    /** Logs a warning and keeps it for the sync's report. */
+    private void warn(String format, Object... parameters) {
+        String message = String.format(java.util.Locale.ROOT, format, parameters);
+        LOG.warn(message);
+        if (warnings.size() < SyncReports.MAX_WARNINGS) {
+            warnings.add(message);
         }
     }
 

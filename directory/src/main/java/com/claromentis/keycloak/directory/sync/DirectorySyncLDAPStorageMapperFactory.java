@@ -43,6 +43,18 @@ public final class DirectorySyncLDAPStorageMapperFactory extends AbstractLDAPSto
             .type(ProviderConfigProperty.STRING_TYPE).defaultValue(DirectorySyncSettings.DEFAULT_MEMBERSHIP_ATTRIBUTE)
             .add().build();
 
+    private final SyncReports reports = new SyncReports();
+
+    /** What the mapper did at the start of each provider's last sync on this node. */
+    public SyncReports reports() {
+        return reports;
+    }
+
+    @Override
+    public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        reports.forget(model.getParentId());
+    }
+
     @Override
     public String getId() {
         return PROVIDER_ID;
@@ -74,6 +86,6 @@ public final class DirectorySyncLDAPStorageMapperFactory extends AbstractLDAPSto
 
     @Override
     protected AbstractLDAPStorageMapper createMapper(ComponentModel mapperModel, LDAPStorageProvider federationProvider) {
-        return new DirectorySyncLDAPStorageMapper(mapperModel, federationProvider);
+        return new DirectorySyncLDAPStorageMapper(mapperModel, federationProvider, reports);
     }
 }

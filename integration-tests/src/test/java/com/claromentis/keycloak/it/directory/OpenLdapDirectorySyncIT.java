@@ -181,7 +181,7 @@ class OpenLdapDirectorySyncIT {
     @Test
     @Order(7)
     @DisplayName("when a person's entry is deleted but they are more than the share one sync may remove, then nobody is deactivated in Claromentis")
-    void tooManyToRemove(Slapd slapd) {
+    void tooManyToRemove(TestRealm realm, Slapd slapd) {
         slapd.delete(danDn);
 
         JsonNode sync = ldap.syncAllUsers();
@@ -190,6 +190,14 @@ class OpenLdapDirectorySyncIT {
         // One of four is 25%, above the default 20%.
         assertThat(sync.path("failed").asInt()).as(sync.toString()).isZero();
         assertThat(inClaromentis(DAN).active()).isTrue();
+        JsonNode report = lastSync(realm);
+        assertThat(report.path("kind").asText()).isEqualTo("full");
+        assertThat(report.path("removed").asInt()).isZero();
+        assertThat(report.path("warnings").toString()).contains("Largest share removed in one sync");
+    }
+
+    private static JsonNode lastSync(TestRealm realm) {
+        return realm.admin().get(realm.adminPath() + "/claromentis-directory/" + ldap.id() + "/last-sync");
     }
 
     @Test
@@ -202,6 +210,7 @@ class OpenLdapDirectorySyncIT {
 
         assertThat(sync.path("failed").asInt()).as(sync.toString()).isZero();
         assertThat(realm.findUser(DAN).orElseThrow().isEnabled()).isFalse();
+        assertThat(lastSync(realm).path("removed").asInt()).as("what the administrator reads of the sync").isEqualTo(1);
         await().atMost(DELIVERY).until(() -> !inClaromentis(DAN).active());
         for (String username : List.of(ALICE, BOB, CAROL)) {
             assertThat(realm.findUser(username).orElseThrow().isEnabled()).as(username).isTrue();
