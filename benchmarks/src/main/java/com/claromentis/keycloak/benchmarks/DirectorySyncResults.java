@@ -1,6 +1,7 @@
 package com.claromentis.keycloak.benchmarks;
 
 import com.claromentis.keycloak.benchmarks.DirectorySyncBenchmark.Drain;
+import com.claromentis.keycloak.benchmarks.DirectorySyncBenchmark.Kind;
 import com.claromentis.keycloak.benchmarks.DirectorySyncBenchmark.Sync;
 
 import java.time.LocalDate;
@@ -58,16 +59,21 @@ final class DirectorySyncResults implements Report {
 
     /** The first figure: the preset's full-sync throughput over the baseline's, medians of each kind. */
     double ratio() {
-        return median(fullSyncs, true, this::usersPerSecond) / median(fullSyncs, false, this::usersPerSecond);
+        return ratio(Kind.PRESET);
+    }
+
+    /** Full-sync users/s of {@code kind} over the baseline's, medians of each. */
+    double ratio(Kind kind) {
+        return median(fullSyncs, kind, this::usersPerSecond) / median(fullSyncs, Kind.BASELINE, this::usersPerSecond);
     }
 
     /** The second figure: the preset's changed-users sync time as a share of its full sync time. */
     double changedShare() {
-        return median(changedSyncs, true, Sync::seconds) / median(fullSyncs, true, Sync::seconds);
+        return changedShare(Kind.PRESET);
     }
 
-    double baselineChangedShare() {
-        return median(changedSyncs, false, Sync::seconds) / median(fullSyncs, false, Sync::seconds);
+    double changedShare(Kind kind) {
+        return median(changedSyncs, kind, Sync::seconds) / median(fullSyncs, kind, Sync::seconds);
     }
 
     /** Users per second from the preset sync's start until Claromentis has everyone: sync plus the rest of delivery. */
@@ -84,25 +90,26 @@ final class DirectorySyncResults implements Report {
                 System.getProperty("java.version"), keycloakVersion, maxHeapMb));
         md.append(String.format(Locale.ROOT, "Directory: %,d users with every attribute the preset maps, a 10-wide org chart "
                         + "(%,d distinct managers), %d groups x %,d members; %,d warm-up users synced untimed first "
-                        + "(slapd filled in %.0f s). Timed realms in the order baseline, preset, preset, baseline.%n%n",
+                        + "(slapd filled in %.0f s). Timed realms in the order baseline, preset, preset without "
+                        + "provisioning (diagnostic), preset, baseline.%n%n",
                 settings.users(), (settings.users() + 8) / 10, settings.groups(), settings.groupSize(),
                 settings.warmUpUsers(), fillSeconds));
 
         md.append("| full sync, in run order | time | users/s | Keycloak's answer | in Claromentis when it returned "
-                + "| outbox drained after it | heap live before / after | peak heap during |\n");
-        md.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");
+                + "| outbox drained after it | heap live before / after | peak heap during | load average |\n");
+        md.append("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
         for (Sync sync : fullSyncs) {
-            md.append(String.format(Locale.ROOT, "| %s (%s) | %.1f s | %,.0f | %s | %s | %s | %.0f / %.0f MB | %.0f MB |%n",
-                    sync.realm(), sync.preset() ? "openldap preset, outbox" : "Keycloak's default mappers",
-                    sync.seconds(), usersPerSecond(sync), answer(sync), sync.preset()
+            md.append(String.format(Locale.ROOT, "| %s (%s) | %.1f s | %,.0f | %s | %s | %s | %.0f / %.0f MB | %.0f MB | %.1f |%n",
+                    sync.realm(), sync.kind().description,
+                    sync.seconds(), usersPerSecond(sync), answer(sync), sync.drain() != null
                             ? String.format(Locale.ROOT, "%,d", sync.inClaromentisAtReturn()) : "",
-                    drain(sync), sync.liveBeforeMb(), sync.liveAfterMb(), sync.peakMb()));
+                    drain(sync), sync.liveBeforeMb(), sync.liveAfterMb(), sync.peakMb(), sync.loadAverage()));
         }
         md.append(String.format(Locale.ROOT, "%n| changed-users sync (%,d job titles changed), in run order | time "
                 + "| share of the realm's kind's full sync | Keycloak's answer | outbox drained after it |%n", settings.changed()));
         md.append("| --- | ---: | ---: | --- | ---: |\n");
         for (Sync sync : changedSyncs) {
-            double full = median(fullSyncs, sync.preset(), Sync::seconds);
+            double full = median(fullSyncs, sync.kind(), Sync::seconds);
             md.append(String.format(Locale.ROOT, "| %s | %.2f s | %.1f %% | %s | %s |%n", sync.realm(), sync.seconds(),
                     100 * sync.seconds() / full, answer(sync), drain(sync)));
         }
@@ -112,28 +119,31 @@ final class DirectorySyncResults implements Report {
         md.append("\n| figure | value | goal |\n| --- | ---: | --- |\n");
         md.append(String.format(Locale.ROOT, "| **full-sync throughput ratio**, preset ÷ baseline (median users/s of each kind: "
                         + "%,.0f ÷ %,.0f; per pair %s) | **%.2f** | at least %.1f: **%s** |%n",
-                median(fullSyncs, true, this::usersPerSecond), median(fullSyncs, false, this::usersPerSecond),
+                median(fullSyncs, Kind.PRESET, this::usersPerSecond), median(fullSyncs, Kind.BASELINE, this::usersPerSecond),
                 pairRatios(), ratio, DirectorySyncBenchmark.RATIO_GOAL,
                 ratio >= DirectorySyncBenchmark.RATIO_GOAL ? "met" : "missed"));
         md.append(String.format(Locale.ROOT, "| **changed-users sync share**, preset changed ÷ preset full (medians: %.2f s ÷ %.1f s; "
                         + "baseline: %.1f %%) | **%.1f %%** | at most %.0f %%: **%s** |%n",
-                median(changedSyncs, true, Sync::seconds), median(fullSyncs, true, Sync::seconds),
-                100 * baselineChangedShare(), 100 * share, 100 * DirectorySyncBenchmark.CHANGED_SHARE_GOAL,
+                median(changedSyncs, Kind.PRESET, Sync::seconds), median(fullSyncs, Kind.PRESET, Sync::seconds),
+                100 * changedShare(Kind.BASELINE), 100 * share, 100 * DirectorySyncBenchmark.CHANGED_SHARE_GOAL,
                 share <= DirectorySyncBenchmark.CHANGED_SHARE_GOAL ? "met" : "missed"));
+        md.append(String.format(Locale.ROOT, "| diagnostic: preset without provisioning ÷ baseline (full-sync users/s; its "
+                        + "changed-users share %.1f %%) | %.2f | |%n",
+                100 * changedShare(Kind.PRESET_NO_OUTBOX), ratio(Kind.PRESET_NO_OUTBOX)));
         md.append(String.format(Locale.ROOT, "| outbox: drained after a preset full sync (median); sync start to everyone in "
                         + "Claromentis | %.1f s; %,.0f users/s | |%n",
-                median(fullSyncs, true, sync -> sync.drain().seconds()),
-                median(fullSyncs, true, this::endToEndUsersPerSecond)));
-        md.append(String.format(Locale.ROOT, "| heap live after a full GC: before the timed syncs / after the 4 full syncs / "
+                median(fullSyncs, Kind.PRESET, sync -> sync.drain().seconds()),
+                median(fullSyncs, Kind.PRESET, this::endToEndUsersPerSecond)));
+        md.append(String.format(Locale.ROOT, "| heap live after a full GC: before the timed syncs / after the timed full syncs / "
                         + "at the end | %.0f / %.0f / %.0f MB | |%n",
                 liveAtStart.usedMb(), liveAfterFull.usedMb(), liveAtEnd.usedMb()));
         md.append(String.format(Locale.ROOT, "| heap retained by one full sync of %,d users (median live growth), baseline / "
                         + "preset | %.0f / %.0f MB | |%n", settings.users(),
-                median(fullSyncs, false, s -> s.liveAfterMb() - s.liveBeforeMb()),
-                median(fullSyncs, true, s -> s.liveAfterMb() - s.liveBeforeMb())));
+                median(fullSyncs, Kind.BASELINE, s -> s.liveAfterMb() - s.liveBeforeMb()),
+                median(fullSyncs, Kind.PRESET, s -> s.liveAfterMb() - s.liveBeforeMb())));
         md.append(String.format(Locale.ROOT, "| peak heap used during a full sync, garbage included (largest), baseline / "
                         + "preset | %.0f / %.0f MB of %.0f MB | |%n",
-                max(fullSyncs, false, Sync::peakMb), max(fullSyncs, true, Sync::peakMb), maxHeapMb));
+                max(fullSyncs, Kind.BASELINE, Sync::peakMb), max(fullSyncs, Kind.PRESET, Sync::peakMb), maxHeapMb));
         return md.toString();
     }
 
@@ -155,7 +165,9 @@ final class DirectorySyncResults implements Report {
         json.put("changedShare", Map.of("value", Stats.round(changedShare(), 4),
                 "goal", DirectorySyncBenchmark.CHANGED_SHARE_GOAL,
                 "met", changedShare() <= DirectorySyncBenchmark.CHANGED_SHARE_GOAL,
-                "baseline", Stats.round(baselineChangedShare(), 4)));
+                "baseline", Stats.round(changedShare(Kind.BASELINE), 4),
+                "presetNoOutbox", Stats.round(changedShare(Kind.PRESET_NO_OUTBOX), 4)));
+        json.put("ratioPresetNoOutbox", Stats.round(ratio(Kind.PRESET_NO_OUTBOX), 3));
         json.put("fullSyncs", fullSyncs.stream().map(this::json).toList());
         json.put("changedSyncs", changedSyncs.stream().map(this::json).toList());
         Map<String, Object> heap = new LinkedHashMap<>();
@@ -171,7 +183,8 @@ final class DirectorySyncResults implements Report {
     private Map<String, Object> json(Sync sync) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("realm", sync.realm());
-        s.put("preset", sync.preset());
+        s.put("kind", sync.kind().name());
+        s.put("loadAverage", Stats.round(sync.loadAverage(), 2));
         s.put("seconds", Stats.round(sync.seconds(), 3));
         s.put("usersPerSecond", Stats.round(usersPerSecond(sync), 1));
         s.put("keycloakResult", sync.outcome().result());
@@ -191,9 +204,9 @@ final class DirectorySyncResults implements Report {
     }
 
     private String pairRatios() {
-        // Run order is baseline-1, preset-1, preset-2, baseline-2: each preset with the baseline next to it.
-        List<Sync> baseline = fullSyncs.stream().filter(s -> !s.preset()).toList();
-        List<Sync> preset = fullSyncs.stream().filter(Sync::preset).toList();
+        // Run order is baseline-1, preset-1, ..., preset-2, baseline-2: each preset with the baseline next to it.
+        List<Sync> baseline = fullSyncs.stream().filter(s -> s.kind() == Kind.BASELINE).toList();
+        List<Sync> preset = fullSyncs.stream().filter(s -> s.kind() == Kind.PRESET).toList();
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < Math.min(baseline.size(), preset.size()); i++) {
             if (i > 0) {
@@ -218,12 +231,12 @@ final class DirectorySyncResults implements Report {
                 drain.dead() > 0 ? ", " + drain.dead() + " dead" : "");
     }
 
-    private static double median(List<Sync> syncs, boolean preset, ToDoubleFunction<Sync> value) {
-        List<Double> values = syncs.stream().filter(s -> s.preset() == preset).map(s -> value.applyAsDouble(s)).toList();
+    private static double median(List<Sync> syncs, Kind kind, ToDoubleFunction<Sync> value) {
+        List<Double> values = syncs.stream().filter(s -> s.kind() == kind).map(s -> value.applyAsDouble(s)).toList();
         return values.isEmpty() ? Double.NaN : Stats.median(values);
     }
 
-    private static double max(List<Sync> syncs, boolean preset, ToDoubleFunction<Sync> value) {
-        return syncs.stream().filter(s -> s.preset() == preset).mapToDouble(value).max().orElse(Double.NaN);
+    private static double max(List<Sync> syncs, Kind kind, ToDoubleFunction<Sync> value) {
+        return syncs.stream().filter(s -> s.kind() == kind).mapToDouble(value).max().orElse(Double.NaN);
     }
 }
