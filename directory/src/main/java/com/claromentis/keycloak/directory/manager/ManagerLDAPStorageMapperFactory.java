@@ -1,21 +1,19 @@
 package com.claromentis.keycloak.directory.manager;
 
+import com.claromentis.keycloak.directory.BundleLdapMapperFactory;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
-import com.claromentis.keycloak.connection.ComponentSettings;
 import org.keycloak.component.ComponentModel;
-import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.storage.ldap.LDAPStorageProvider;
 import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapper;
-import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapperFactory;
 
 import java.util.List;
 
 /** Registers {@value #PROVIDER_ID} among the LDAP provider's mapper types. */
-public final class ManagerLDAPStorageMapperFactory extends AbstractLDAPStorageMapperFactory {
+public final class ManagerLDAPStorageMapperFactory extends BundleLdapMapperFactory {
 
     public static final String PROVIDER_ID = "claromentis-manager-mapper";
     public static final String LDAP_ATTRIBUTE = ManagerMapperSettings.LDAP_ATTRIBUTE;
@@ -32,33 +30,14 @@ public final class ManagerLDAPStorageMapperFactory extends AbstractLDAPStorageMa
 
     private final SyncCaches syncCaches = new SyncCaches();
 
-    @Override
-    public String getId() {
-        return PROVIDER_ID;
+    public ManagerLDAPStorageMapperFactory() {
+        super(PROVIDER_ID, "Claromentis manager: maps the directory's manager DN to the manager's username in the user "
+                + "attribute '" + ClaromentisProfile.MANAGER + "'.", PROPERTIES);
     }
 
     @Override
-    public String getHelpText() {
-        return "Claromentis manager: maps the directory's manager DN to the manager's username in the user "
-                + "attribute '" + ClaromentisProfile.MANAGER + "'.";
-    }
-
-    @Override
-    public List<ProviderConfigProperty> getConfigProperties() {
-        return PROPERTIES;
-    }
-
-    @Override
-    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel config)
-            throws ComponentValidationException {
-        ComponentSettings.requireBoundedValues(config, key -> key, ComponentSettings.MAX_VALUE_LENGTH);
+    protected void validate(KeycloakSession session, RealmModel realm, ComponentModel config) {
         ManagerMapperSettings.validate(config);
-    }
-
-    @Override
-    public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        // Keycloak drops user attributes its user profile does not declare.
-        ClaromentisProfile.declare(session);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package com.claromentis.keycloak.directory.preset;
 
+import com.claromentis.keycloak.directory.BundleLdapMapperFactory;
 import com.claromentis.keycloak.connection.ComponentSettings;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
-import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -13,7 +13,6 @@ import org.keycloak.storage.ldap.LDAPStorageProvider;
 import org.keycloak.storage.ldap.idm.model.LDAPObject;
 import org.keycloak.storage.ldap.idm.query.internal.LDAPQuery;
 import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapper;
-import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapperFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +24,7 @@ import java.util.List;
  * again applies it again, which changes nothing unless its settings changed. The mapper itself does nothing at sync
  * time; it records which preset the provider was given.
  */
-public final class VendorPresetLDAPStorageMapperFactory extends AbstractLDAPStorageMapperFactory {
+public final class VendorPresetLDAPStorageMapperFactory extends BundleLdapMapperFactory {
 
     public static final String PROVIDER_ID = "claromentis-vendor-preset";
     static final String VENDOR = "vendor";
@@ -50,26 +49,13 @@ public final class VendorPresetLDAPStorageMapperFactory extends AbstractLDAPStor
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
             .build();
 
-    @Override
-    public String getId() {
-        return PROVIDER_ID;
+    public VendorPresetLDAPStorageMapperFactory() {
+        super(PROVIDER_ID, "Claromentis vendor preset: applies the Active Directory, eDirectory or OpenLDAP preset to "
+                + "this provider when saved.", PROPERTIES);
     }
 
     @Override
-    public String getHelpText() {
-        return "Claromentis vendor preset: applies the Active Directory, eDirectory or OpenLDAP preset to this "
-                + "provider when saved.";
-    }
-
-    @Override
-    public List<ProviderConfigProperty> getConfigProperties() {
-        return PROPERTIES;
-    }
-
-    @Override
-    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel config)
-            throws ComponentValidationException {
-        ComponentSettings.requireBoundedValues(config, key -> key, ComponentSettings.MAX_VALUE_LENGTH);
+    protected void validate(KeycloakSession session, RealmModel realm, ComponentModel config) {
         Vendor vendor = vendor(config);
         PresetApplier applier = PresetApplier.forProvider(session, realm, config.getParentId()).orElseThrow(() ->
                 ComponentSettings.invalid("A vendor preset belongs under one of Keycloak's own LDAP providers"));
@@ -88,6 +74,7 @@ public final class VendorPresetLDAPStorageMapperFactory extends AbstractLDAPStor
 
     @Override
     public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        super.onCreate(session, realm, model);
         apply(session, realm, model);
     }
 

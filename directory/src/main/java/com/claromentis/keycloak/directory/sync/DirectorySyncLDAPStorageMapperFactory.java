@@ -1,21 +1,18 @@
 package com.claromentis.keycloak.directory.sync;
 
-import com.claromentis.keycloak.connection.ComponentSettings;
-import com.claromentis.keycloak.profile.ClaromentisProfile;
+import com.claromentis.keycloak.directory.BundleLdapMapperFactory;
 import org.keycloak.component.ComponentModel;
-import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.storage.ldap.LDAPStorageProvider;
 import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapper;
-import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapperFactory;
 
 import java.util.List;
 
 /** Registers {@value #PROVIDER_ID} among the LDAP provider's mapper types. */
-public final class DirectorySyncLDAPStorageMapperFactory extends AbstractLDAPStorageMapperFactory {
+public final class DirectorySyncLDAPStorageMapperFactory extends BundleLdapMapperFactory {
 
     public static final String PROVIDER_ID = "claromentis-directory-sync";
     public static final String REMOVAL = DirectorySyncSettings.REMOVAL;
@@ -43,6 +40,17 @@ public final class DirectorySyncLDAPStorageMapperFactory extends AbstractLDAPSto
             .type(ProviderConfigProperty.STRING_TYPE).defaultValue(DirectorySyncSettings.DEFAULT_MEMBERSHIP_ATTRIBUTE)
             .add().build();
 
+    public DirectorySyncLDAPStorageMapperFactory() {
+        super(PROVIDER_ID, "Claromentis directory sync: every user a sync imports or changes reaches Claromentis "
+                + "through the provisioning outbox; group membership changes are followed by the changed-users sync; "
+                + "users who leave the directory are disabled by the full sync.", PROPERTIES);
+    }
+
+    @Override
+    protected void validate(KeycloakSession session, RealmModel realm, ComponentModel config) {
+        DirectorySyncSettings.validate(config);
+    }
+
     private final SyncReports reports = new SyncReports();
 
     /** What the mapper did at the start of each provider's last sync on this node. */
@@ -53,35 +61,6 @@ public final class DirectorySyncLDAPStorageMapperFactory extends AbstractLDAPSto
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
         reports.forget(model.getParentId());
-    }
-
-    @Override
-    public String getId() {
-        return PROVIDER_ID;
-    }
-
-    @Override
-    public String getHelpText() {
-        return "Claromentis directory sync: every user a sync imports or changes reaches Claromentis through the "
-                + "provisioning outbox; group membership changes are followed by the changed-users sync; users who "
-                + "leave the directory are disabled by the full sync.";
-    }
-
-    @Override
-    public List<ProviderConfigProperty> getConfigProperties() {
-        return PROPERTIES;
-    }
-
-    @Override
-    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel config)
-            throws ComponentValidationException {
-        ComponentSettings.requireBoundedValues(config, key -> key, ComponentSettings.MAX_VALUE_LENGTH);
-        DirectorySyncSettings.validate(config);
-    }
-
-    @Override
-    public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        ClaromentisProfile.declare(session);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package com.claromentis.keycloak.it.directory;
 
 import com.claromentis.keycloak.it.outbox.OutboxFixture;
-import com.claromentis.keycloak.sandbox.SandboxUser;
 import com.claromentis.keycloak.testing.LdapFederation;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.SignInResult;
@@ -77,10 +76,6 @@ class ActiveDirectorySyncIT {
         outbox.awaitDrained(DELIVERY);
     }
 
-    private static SandboxUser inClaromentis(String username) {
-        return outbox.inClaromentis(username).orElseThrow(() -> new AssertionError(username + " is not in Claromentis"));
-    }
-
     @Test
     @Order(1)
     @DisplayName("when the first full sync runs, then only the sync group's members, nested ones included, become users here and in Claromentis")
@@ -89,9 +84,9 @@ class ActiveDirectorySyncIT {
         assertThat(realm.findUser(CAROL)).as("not in the sync group").isEmpty();
         assertThat(outbox.inClaromentis(CAROL)).isEmpty();
 
-        assertThat(inClaromentis(ALICE).jobTitle()).isEqualTo("Head of IT");
-        assertThat(inClaromentis(BOB).managerId()).as("bob, in staff through engineers").isEqualTo(inClaromentis(ALICE).id());
-        assertThat(inClaromentis(ERIN).active()).isTrue();
+        assertThat(outbox.requireInClaromentis(ALICE).jobTitle()).isEqualTo("Head of IT");
+        assertThat(outbox.requireInClaromentis(BOB).managerId()).as("bob, in staff through engineers").isEqualTo(outbox.requireInClaromentis(ALICE).id());
+        assertThat(outbox.requireInClaromentis(ERIN).active()).isTrue();
     }
 
     @Test
@@ -104,8 +99,8 @@ class ActiveDirectorySyncIT {
         ldap.syncChangedUsers();
 
         assertThat(realm.findUser(ALICE).orElseThrow().isEnabled()).isFalse();
-        await().atMost(DELIVERY).until(() -> !inClaromentis(ALICE).active());
-        assertThat(inClaromentis(BOB).active()).isTrue();
+        await().atMost(DELIVERY).until(() -> !outbox.requireInClaromentis(ALICE).active());
+        assertThat(outbox.requireInClaromentis(BOB).active()).isTrue();
     }
 
     @Test
@@ -118,9 +113,9 @@ class ActiveDirectorySyncIT {
 
         assertThat(sync.path("failed").asInt()).as(sync.toString()).isZero();
         assertThat(realm.findUser(BOB).orElseThrow().isEnabled()).isFalse();
-        await().atMost(DELIVERY).until(() -> !inClaromentis(BOB).active());
+        await().atMost(DELIVERY).until(() -> !outbox.requireInClaromentis(BOB).active());
         assertThat(realm.findUser(ERIN).orElseThrow().isEnabled()).isTrue();
-        assertThat(inClaromentis(ERIN).active()).isTrue();
+        assertThat(outbox.requireInClaromentis(ERIN).active()).isTrue();
     }
 
     @Test

@@ -1,8 +1,6 @@
 package com.claromentis.keycloak.it.directory;
 
 import com.claromentis.keycloak.it.outbox.OutboxFixture;
-import com.claromentis.keycloak.sandbox.SandboxGroup;
-import com.claromentis.keycloak.sandbox.SandboxUser;
 import com.claromentis.keycloak.testing.EmbeddedLdap;
 import com.claromentis.keycloak.testing.LdapFederation;
 import com.claromentis.keycloak.testing.RealKeycloak;
@@ -25,7 +23,6 @@ import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,10 +102,6 @@ class EDirectoryStandInSyncIT {
         return entry;
     }
 
-    private static SandboxUser inClaromentis(String username) {
-        return outbox.inClaromentis(username).orElseThrow(() -> new AssertionError(username + " is not in Claromentis"));
-    }
-
     @Test
     @Order(1)
     @DisplayName("when the first full sync runs, then the enabled people reach Claromentis keyed by guid, with job title, department and manager")
@@ -117,9 +110,9 @@ class EDirectoryStandInSyncIT {
         assertThat(realm.findUser("anna").orElseThrow().getAttributes().get("LDAP_ID")).singleElement()
                 .satisfies(id -> assertThat(id).isNotBlank());
 
-        assertThat(inClaromentis("anna").jobTitle()).isEqualTo("Head of Sales");
-        assertThat(inClaromentis("anna").department()).isEqualTo("Sales");
-        assertThat(inClaromentis("ben").managerId()).isEqualTo(inClaromentis("anna").id());
+        assertThat(outbox.requireInClaromentis("anna").jobTitle()).isEqualTo("Head of Sales");
+        assertThat(outbox.requireInClaromentis("anna").department()).isEqualTo("Sales");
+        assertThat(outbox.requireInClaromentis("ben").managerId()).isEqualTo(outbox.requireInClaromentis("anna").id());
     }
 
     @Test
@@ -134,8 +127,8 @@ class EDirectoryStandInSyncIT {
     @Order(3)
     @DisplayName("then groupMembership brings the members into the Claromentis group of that name")
     void groupMembership() {
-        await().atMost(DELIVERY).untilAsserted(() -> assertThat(members("sales"))
-                .containsExactlyInAnyOrder(inClaromentis("anna").id(), inClaromentis("ben").id()));
+        await().atMost(DELIVERY).untilAsserted(() -> assertThat(outbox.groupMembers("sales"))
+                .containsExactlyInAnyOrder(outbox.requireInClaromentis("anna").id(), outbox.requireInClaromentis("ben").id()));
     }
 
     @Test
@@ -148,12 +141,8 @@ class EDirectoryStandInSyncIT {
         ldap.syncChangedUsers();
 
         assertThat(realm.findUser("ben").orElseThrow().isEnabled()).isFalse();
-        await().atMost(DELIVERY).until(() -> !inClaromentis("ben").active());
-        assertThat(inClaromentis("anna").active()).isTrue();
+        await().atMost(DELIVERY).until(() -> !outbox.requireInClaromentis("ben").active());
+        assertThat(outbox.requireInClaromentis("anna").active()).isTrue();
     }
 
-    private static Set<Long> members(String group) {
-        return outbox.sandbox.groups().stream().filter(g -> g.name().equals(group)).findFirst()
-                .map(SandboxGroup::members).orElse(Set.of());
-    }
 }

@@ -22,7 +22,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,10 +81,6 @@ class OpenLdapDirectorySyncIT {
         outbox.awaitDrained(DELIVERY);
     }
 
-    private static SandboxUser inClaromentis(String username) {
-        return outbox.inClaromentis(username).orElseThrow(() -> new AssertionError(username + " is not in Claromentis"));
-    }
-
     private static long userWrites() {
         return outbox.requests("POST /users") + outbox.requests("PUT /users/{id}");
     }
@@ -97,14 +92,14 @@ class OpenLdapDirectorySyncIT {
         assertThat(firstSync.path("added").asInt()).as(firstSync.toString()).isEqualTo(4);
         assertThat(firstSync.path("failed").asInt()).isZero();
 
-        SandboxUser alice = inClaromentis(ALICE);
+        SandboxUser alice = outbox.requireInClaromentis(ALICE);
         assertThat(alice.firstname()).isEqualTo("Alice");
         assertThat(alice.jobTitle()).isEqualTo("Head of IT");
         assertThat(alice.office()).isEqualTo("London");
         assertThat(alice.department()).isEqualTo("IT");
         assertThat(alice.externalId()).isEqualTo("E-1001");
         assertThat(alice.active()).isTrue();
-        assertThat(inClaromentis(BOB).managerId()).isEqualTo(alice.id());
+        assertThat(outbox.requireInClaromentis(BOB).managerId()).isEqualTo(alice.id());
         assertThat(realm.findUser(BOB).orElseThrow().firstAttribute("manager")).isEqualTo(ALICE);
     }
 
@@ -112,8 +107,8 @@ class OpenLdapDirectorySyncIT {
     @Order(2)
     @DisplayName("then the directory group's members are members of the Claromentis group of that name")
     void groupsReachClaromentis() {
-        await().atMost(DELIVERY).untilAsserted(() -> assertThat(members(TEAM))
-                .containsExactlyInAnyOrder(inClaromentis(ALICE).id(), inClaromentis(BOB).id()));
+        await().atMost(DELIVERY).untilAsserted(() -> assertThat(outbox.groupMembers(TEAM))
+                .containsExactlyInAnyOrder(outbox.requireInClaromentis(ALICE).id(), outbox.requireInClaromentis(BOB).id()));
     }
 
     @Test
@@ -143,7 +138,7 @@ class OpenLdapDirectorySyncIT {
 
         assertThat(changed.path("updated").asInt()).as(changed.toString()).isEqualTo(1);
         assertThat(realm.findUser(BOB).orElseThrow().firstAttribute("jobTitle")).isEqualTo("Lead Engineer");
-        await().atMost(DELIVERY).until(() -> "Lead Engineer".equals(inClaromentis(BOB).jobTitle()));
+        await().atMost(DELIVERY).until(() -> "Lead Engineer".equals(outbox.requireInClaromentis(BOB).jobTitle()));
     }
 
     @Test
@@ -156,8 +151,8 @@ class OpenLdapDirectorySyncIT {
 
         ldap.syncChangedUsers();
 
-        await().atMost(DELIVERY).untilAsserted(() -> assertThat(members(TEAM))
-                .containsExactlyInAnyOrder(inClaromentis(ALICE).id(), inClaromentis(CAROL).id()));
+        await().atMost(DELIVERY).untilAsserted(() -> assertThat(outbox.groupMembers(TEAM))
+                .containsExactlyInAnyOrder(outbox.requireInClaromentis(ALICE).id(), outbox.requireInClaromentis(CAROL).id()));
     }
 
     @Test
@@ -174,7 +169,7 @@ class OpenLdapDirectorySyncIT {
 
         for (String username : List.of(ALICE, BOB, CAROL, DAN)) {
             assertThat(realm.findUser(username).orElseThrow().isEnabled()).as(username).isTrue();
-            assertThat(inClaromentis(username).active()).as(username).isTrue();
+            assertThat(outbox.requireInClaromentis(username).active()).as(username).isTrue();
         }
     }
 
@@ -189,7 +184,7 @@ class OpenLdapDirectorySyncIT {
 
         // One of four is 25%, above the default 20%.
         assertThat(sync.path("failed").asInt()).as(sync.toString()).isZero();
-        assertThat(inClaromentis(DAN).active()).isTrue();
+        assertThat(outbox.requireInClaromentis(DAN).active()).isTrue();
         JsonNode report = lastSync(realm);
         assertThat(report.path("kind").asText()).isEqualTo("full");
         assertThat(report.path("removed").asInt()).isZero();
@@ -211,10 +206,10 @@ class OpenLdapDirectorySyncIT {
         assertThat(sync.path("failed").asInt()).as(sync.toString()).isZero();
         assertThat(realm.findUser(DAN).orElseThrow().isEnabled()).isFalse();
         assertThat(lastSync(realm).path("removed").asInt()).as("what the administrator reads of the sync").isEqualTo(1);
-        await().atMost(DELIVERY).until(() -> !inClaromentis(DAN).active());
+        await().atMost(DELIVERY).until(() -> !outbox.requireInClaromentis(DAN).active());
         for (String username : List.of(ALICE, BOB, CAROL)) {
             assertThat(realm.findUser(username).orElseThrow().isEnabled()).as(username).isTrue();
-            assertThat(inClaromentis(username).active()).as(username).isTrue();
+            assertThat(outbox.requireInClaromentis(username).active()).as(username).isTrue();
         }
     }
 
@@ -227,8 +222,4 @@ class OpenLdapDirectorySyncIT {
         assertThat(result.succeeded()).as(result.describe()).isTrue();
     }
 
-    private static Set<Long> members(String group) {
-        return outbox.sandbox.groups().stream().filter(g -> g.name().equals(group)).findFirst()
-                .map(SandboxGroup::members).orElse(Set.of());
-    }
 }

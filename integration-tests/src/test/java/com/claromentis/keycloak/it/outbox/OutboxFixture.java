@@ -93,6 +93,17 @@ public final class OutboxFixture implements AutoCloseable {
         return sandbox.findUserByUsername(username);
     }
 
+    /** The Claromentis user of that username, failing the test with a readable message when there is none. */
+    public SandboxUser requireInClaromentis(String username) {
+        return inClaromentis(username).orElseThrow(() -> new AssertionError(username + " is not in Claromentis"));
+    }
+
+    /** The members of the Claromentis group of that name (none when there is no such group). */
+    public java.util.Set<Long> groupMembers(String name) {
+        return sandbox.groups().stream().filter(group -> group.name().equals(name)).findFirst()
+                .map(com.claromentis.keycloak.sandbox.SandboxGroup::members).orElse(java.util.Set.of());
+    }
+
     public JsonNode summary() {
         return realm.admin().get(realm.adminPath() + OUTBOX);
     }
