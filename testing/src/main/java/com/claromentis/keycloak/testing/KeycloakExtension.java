@@ -64,7 +64,7 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
 
     /** The suite's shared server, started on first use. */
     public static KeycloakServer server(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
+        return context.getRoot().getStore(SuiteStore.KEYCLOAK)
                 .getOrComputeIfAbsent(KeycloakServer.class, key -> startServer(), KeycloakServer.class);
     }
 

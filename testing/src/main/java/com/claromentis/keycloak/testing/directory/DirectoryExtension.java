@@ -1,8 +1,8 @@
 package com.claromentis.keycloak.testing.directory;
 
-import com.claromentis.keycloak.testing.KeycloakExtension;
 import com.claromentis.keycloak.testing.KeycloakServer;
 import com.claromentis.keycloak.testing.KeycloakServerOptions;
+import com.claromentis.keycloak.testing.SuiteStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -32,8 +32,6 @@ public final class DirectoryExtension implements BeforeAllCallback, ParameterRes
 
     private static final Logger LOG = Logger.getLogger(DirectoryExtension.class.getName());
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DirectoryExtension.class);
-    /** Where {@link KeycloakExtension} keeps the run's server. */
-    private static final ExtensionContext.Namespace KEYCLOAK = ExtensionContext.Namespace.create(KeycloakExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -100,7 +98,7 @@ public final class DirectoryExtension implements BeforeAllCallback, ParameterRes
     static synchronized void trustInKeycloak(ExtensionContext context, Path caFile) {
         String ca = caFile.toAbsolutePath().toString();
         trustInSuiteOptions(caFile);
-        KeycloakServer server = context.getRoot().getStore(KEYCLOAK).get(KeycloakServer.class, KeycloakServer.class);
+        KeycloakServer server = context.getRoot().getStore(SuiteStore.KEYCLOAK).get(KeycloakServer.class, KeycloakServer.class);
         if (server == null) {
             return;
         }
