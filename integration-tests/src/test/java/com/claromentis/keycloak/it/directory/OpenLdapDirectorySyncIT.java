@@ -215,6 +215,21 @@ class OpenLdapDirectorySyncIT {
 
     @Test
     @Order(9)
+    @DisplayName("when the administrator switches removal to delete, then the next full sync deletes the disabled person here, once Claromentis was told, and Claromentis keeps them deactivated")
+    void deleteAfterClaromentisWasTold(TestRealm realm) {
+        outbox.awaitDrained(DELIVERY);
+        ldap.updateMapper("claromentis directory sync", "removal", "delete");
+
+        ldap.syncAllUsers();
+
+        assertThat(realm.findUser(DAN)).isEmpty();
+        assertThat(outbox.requireInClaromentis(DAN).active()).isFalse();
+        assertThat(realm.findUser(ALICE)).isPresent();
+        assertThat(lastSync(realm).path("removed").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(10)
     @DisplayName("then a synced person still signs in with the directory password")
     void signIn(TestRealm realm) {
         SignInResult result = realm.loginClient().login(ALICE, "Alice-Pass-1");
