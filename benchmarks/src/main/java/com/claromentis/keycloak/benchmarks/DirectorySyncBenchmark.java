@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static com.claromentis.keycloak.benchmarks.BenchmarkRun.step;
 
@@ -89,9 +90,10 @@ public final class DirectorySyncBenchmark {
      * @param peakMb                largest used heap, garbage included, while the sync call ran
      * @param drain                 null unless the realm provisions
      * @param loadAverage           the machine's one-minute load average when it started
+     * @param cpuSeconds            CPU seconds spent while the sync call ran, by {@link CpuAccount} group
      */
     record Sync(String realm, Kind kind, FullSync.Outcome outcome, int inClaromentisAtReturn, double liveBeforeMb,
-                double liveAfterMb, double peakMb, Drain drain, double loadAverage) {
+                double liveAfterMb, double peakMb, Drain drain, double loadAverage, Map<String, Double> cpuSeconds) {
 
         double seconds() {
             return outcome.nanos() / 1e9;
@@ -108,6 +110,7 @@ public final class DirectorySyncBenchmark {
 
         KeycloakServer keycloak = run.startKeycloak(KeycloakServerOptions.builder().build());
         KeycloakHeap heap = KeycloakHeap.find();
+        CpuAccount cpu = new CpuAccount(heap.pid(), company.pid());
         FullSync sync = new FullSync(keycloak.baseUrl(), KeycloakServer.ADMIN_USERNAME, KeycloakServer.ADMIN_PASSWORD,
                 Duration.ofMinutes(settings.syncTimeoutMinutes()));
 
@@ -140,7 +143,7 @@ public final class DirectorySyncBenchmark {
 
         List<Sync> fullSyncs = new ArrayList<>();
         for (Subject subject : subjects) {
-            fullSyncs.add(fullSync(sync, heap, subject));
+            fullSyncs.add(fullSync(sync, heap, cpu, subject));
         }
         KeycloakHeap.Reading liveAfterFull = heap.live();
 
@@ -149,14 +152,14 @@ public final class DirectorySyncBenchmark {
         company.changeTitles(settings.changed(), settings.users());
         List<Sync> changedSyncs = new ArrayList<>();
         for (Subject subject : subjects) {
-            changedSyncs.add(changedSync(sync, heap, subject));
+            changedSyncs.add(changedSync(sync, heap, cpu, subject));
         }
         KeycloakHeap.Reading liveAtEnd = heap.live();
         return new DirectorySyncResults(settings, run.keycloakVersion(), loadAtStart, company.fillSeconds(),
                 fullSyncs, changedSyncs, maxHeapMb, liveAtStart, liveAfterFull, liveAtEnd);
     }
 
-    private Sync fullSync(FullSync sync, KeycloakHeap heap, Subject subject) {
+    private Sync fullSync(FullSync sync, KeycloakHeap heap, CpuAccount cpu, Subject subject) {
         step("Full sync of %s (%s)", subject.name(), subject.kind().description);
         double liveBefore = heap.live().usedMb();
         boolean provisions = subject.kind().provisions();
@@ -164,11 +167,15 @@ public final class DirectorySyncBenchmark {
         double load = Results.loadAverage();
         FullSync.Outcome outcome;
         KeycloakHeap.Peak peak = heap.peak();
+        CpuAccount.Snapshot cpuBefore = cpu.take();
+        CpuAccount.Snapshot cpuAfter;
         try (StackSampler sampler = run.sampleStacks("directory-" + subject.name())) {
             outcome = sync.run(subject.name(), subject.ldapId());
         } finally {
+            cpuAfter = cpu.take();
             peak.close();
         }
+        Map<String, Double> cpuSeconds = CpuAccount.between(cpuBefore, cpuAfter);
         int atReturn = provisions ? subject.sandbox().userCount() : 0;
         if (outcome.count("added") != settings.users() || outcome.count("failed") != 0) {
             throw new IllegalStateException("The full sync of " + subject.name() + " did not import every user: "
@@ -176,24 +183,28 @@ public final class DirectorySyncBenchmark {
         }
         step("  %.1f s (%,.0f users/s): %s", outcome.nanos() / 1e9, Stats.perSecond(settings.users(), outcome.nanos()),
                 outcome.result());
+        step("  CPU seconds meanwhile: %s", CpuAccount.describe(cpuSeconds));
         Drain drain = provisions ? drain(subject, settings.users(), callsBefore) : null;
         double liveAfter = heap.live().usedMb();
         step("  heap: %.0f MB live before, %.0f MB peak during, %.0f MB live after (load average %.1f at the start)",
                 liveBefore, peak.maxMb(), liveAfter, load);
         return new Sync(subject.name(), subject.kind(), outcome, atReturn, liveBefore, liveAfter, peak.maxMb(), drain,
-                load);
+                load, cpuSeconds);
     }
 
-    private Sync changedSync(FullSync sync, KeycloakHeap heap, Subject subject) {
+    private Sync changedSync(FullSync sync, KeycloakHeap heap, CpuAccount cpu, Subject subject) {
         step("Changed-users sync of %s", subject.name());
         boolean provisions = subject.kind().provisions();
         long callsBefore = provisions ? SandboxDirectory.totalRequests(subject.sandbox()) : 0;
         double load = Results.loadAverage();
         FullSync.Outcome outcome;
         KeycloakHeap.Peak peak = heap.peak();
+        CpuAccount.Snapshot cpuBefore = cpu.take();
+        CpuAccount.Snapshot cpuAfter;
         try {
             outcome = sync.changed(subject.name(), subject.ldapId());
         } finally {
+            cpuAfter = cpu.take();
             peak.close();
         }
         if (outcome.count("updated") != settings.changed() || outcome.count("failed") != 0) {
@@ -204,7 +215,7 @@ public final class DirectorySyncBenchmark {
         step("  %.2f s: %s", outcome.nanos() / 1e9, outcome.result());
         Drain drain = provisions ? drain(subject, settings.users(), callsBefore) : null;
         return new Sync(subject.name(), subject.kind(), outcome, provisions ? subject.sandbox().userCount() : 0,
-                Double.NaN, Double.NaN, peak.maxMb(), drain, load);
+                Double.NaN, Double.NaN, peak.maxMb(), drain, load, CpuAccount.between(cpuBefore, cpuAfter));
     }
 
     /**

@@ -105,6 +105,20 @@ final class DirectorySyncResults implements Report {
                             ? String.format(Locale.ROOT, "%,d", sync.inClaromentisAtReturn()) : "",
                     drain(sync), sync.liveBeforeMb(), sync.liveAfterMb(), sync.peakMb(), sync.loadAverage()));
         }
+        md.append("\n| CPU seconds while the full sync ran | ");
+        CpuAccount.GROUPS.forEach(group -> md.append(group).append(" | "));
+        md.append("total | cores busy (total ÷ time) |\n| --- |");
+        md.append(" ---: |".repeat(CpuAccount.GROUPS.size() + 2)).append('\n');
+        for (Sync sync : fullSyncs) {
+            md.append("| ").append(sync.realm()).append(" | ");
+            double total = 0;
+            for (String group : CpuAccount.GROUPS) {
+                double seconds = sync.cpuSeconds().getOrDefault(group, 0.0);
+                total += seconds;
+                md.append(String.format(Locale.ROOT, "%.1f | ", seconds));
+            }
+            md.append(String.format(Locale.ROOT, "%.1f | %.2f |%n", total, total / sync.seconds()));
+        }
         md.append(String.format(Locale.ROOT, "%n| changed-users sync (%,d job titles changed), in run order | time "
                 + "| share of the realm's kind's full sync | Keycloak's answer | outbox drained after it |%n", settings.changed()));
         md.append("| --- | ---: | ---: | --- | ---: |\n");
@@ -137,10 +151,6 @@ final class DirectorySyncResults implements Report {
         md.append(String.format(Locale.ROOT, "| heap live after a full GC: before the timed syncs / after the timed full syncs / "
                         + "at the end | %.0f / %.0f / %.0f MB | |%n",
                 liveAtStart.usedMb(), liveAfterFull.usedMb(), liveAtEnd.usedMb()));
-        md.append(String.format(Locale.ROOT, "| heap retained by one full sync of %,d users (median live growth), baseline / "
-                        + "preset | %.0f / %.0f MB | |%n", settings.users(),
-                median(fullSyncs, Kind.BASELINE, s -> s.liveAfterMb() - s.liveBeforeMb()),
-                median(fullSyncs, Kind.PRESET, s -> s.liveAfterMb() - s.liveBeforeMb())));
         md.append(String.format(Locale.ROOT, "| peak heap used during a full sync, garbage included (largest), baseline / "
                         + "preset | %.0f / %.0f MB of %.0f MB | |%n",
                 max(fullSyncs, Kind.BASELINE, Sync::peakMb), max(fullSyncs, Kind.PRESET, Sync::peakMb), maxHeapMb));
@@ -193,6 +203,9 @@ final class DirectorySyncResults implements Report {
             s.put("heapLiveAfterMb", Stats.round(sync.liveAfterMb(), 1));
         }
         s.put("heapPeakMb", Stats.round(sync.peakMb(), 1));
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        sync.cpuSeconds().forEach((group, seconds) -> cpu.put(group, Stats.round(seconds, 2)));
+        s.put("cpuSeconds", cpu);
         if (sync.drain() != null) {
             Drain drain = sync.drain();
             s.put("inClaromentisAtReturn", sync.inClaromentisAtReturn());

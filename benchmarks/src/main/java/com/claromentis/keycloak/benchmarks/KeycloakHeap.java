@@ -58,6 +58,11 @@ final class KeycloakHeap {
         return new KeycloakHeap(jvm.map(ProcessHandle::pid).orElse(-1L));
     }
 
+    /** The Keycloak JVM's process id, or -1 when it was not found. */
+    long pid() {
+        return pid;
+    }
+
     /** After a full GC: what the server holds on to. */
     Reading live() {
         jcmd("GC.run");

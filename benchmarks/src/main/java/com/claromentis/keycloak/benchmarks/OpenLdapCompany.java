@@ -112,6 +112,15 @@ final class OpenLdapCompany implements AutoCloseable {
         return groupNames;
     }
 
+    /** slapd's process id, from its pid file (it forks into the background, so it is no child of ours); 0 if unknown. */
+    long pid() {
+        try {
+            return Long.parseLong(java.nio.file.Files.readString(slapd.home().resolve("slapd.pid")).trim());
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** Wall time of adding every entry, for the record (not a figure of the sync). */
     double fillSeconds() {
         return fillSeconds;
