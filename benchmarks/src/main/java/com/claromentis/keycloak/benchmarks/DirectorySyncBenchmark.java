@@ -78,7 +78,8 @@ public final class DirectorySyncBenchmark {
     }
 
     /** What delivering the queued changes took after the sync call returned (preset realms only). */
-    record Drain(double seconds, long maxPending, long dead, int inClaromentis, long peopleApiCalls) {
+    record Drain(double seconds, long maxPending, long dead, int inClaromentis, long peopleApiCalls,
+                 Map<String, Double> cpuSeconds) {
     }
 
     /**
@@ -123,7 +124,7 @@ public final class DirectorySyncBenchmark {
                 FullSync.Outcome outcome = sync.run(warm.name(), warm.ldapId());
                 step("  %s: %.1f s, %s", warm.name(), outcome.nanos() / 1e9, outcome.result());
                 if (warm.kind().provisions()) {
-                    drain(warm, settings.warmUpUsers(), 0);
+                    drain(warm, cpu, settings.warmUpUsers(), 0);
                 }
             }
         }
@@ -184,7 +185,7 @@ public final class DirectorySyncBenchmark {
         step("  %.1f s (%,.0f users/s): %s", outcome.nanos() / 1e9, Stats.perSecond(settings.users(), outcome.nanos()),
                 outcome.result());
         step("  CPU seconds meanwhile: %s", CpuAccount.describe(cpuSeconds));
-        Drain drain = provisions ? drain(subject, settings.users(), callsBefore) : null;
+        Drain drain = provisions ? drain(subject, cpu, settings.users(), callsBefore) : null;
         double liveAfter = heap.live().usedMb();
         step("  heap: %.0f MB live before, %.0f MB peak during, %.0f MB live after (load average %.1f at the start)",
                 liveBefore, peak.maxMb(), liveAfter, load);
@@ -213,7 +214,7 @@ public final class DirectorySyncBenchmark {
                     settings.changed(), subject.name(), outcome.result());
         }
         step("  %.2f s: %s", outcome.nanos() / 1e9, outcome.result());
-        Drain drain = provisions ? drain(subject, settings.users(), callsBefore) : null;
+        Drain drain = provisions ? drain(subject, cpu, settings.users(), callsBefore) : null;
         return new Sync(subject.name(), subject.kind(), outcome, provisions ? subject.sandbox().userCount() : 0,
                 Double.NaN, Double.NaN, peak.maxMb(), drain, load, CpuAccount.between(cpuBefore, cpuAfter));
     }
@@ -222,7 +223,8 @@ public final class DirectorySyncBenchmark {
      * From the sync call's return until the realm's outbox has nothing pending. The sync's transactions have all
      * committed by then, so every change it queued is counted; delivery started while it ran.
      */
-    private Drain drain(Subject subject, int expectedUsers, long callsBefore) {
+    private Drain drain(Subject subject, CpuAccount cpu, int expectedUsers, long callsBefore) {
+        CpuAccount.Snapshot cpuBefore = cpu.take();
         long start = System.nanoTime();
         long deadline = start + Duration.ofMinutes(settings.drainTimeoutMinutes()).toNanos();
         long maxPending = 0;
@@ -236,12 +238,16 @@ public final class DirectorySyncBenchmark {
             pause(DRAIN_POLL);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Double> cpuSeconds = CpuAccount.between(cpuBefore, cpu.take());
         JsonNode summary = subject.outbox().summary();
         int inClaromentis = subject.sandbox().userCount();
         Drain drain = new Drain(seconds, maxPending, summary.path("dead").asLong(), inClaromentis,
-                SandboxDirectory.totalRequests(subject.sandbox()) - callsBefore);
+                SandboxDirectory.totalRequests(subject.sandbox()) - callsBefore, cpuSeconds);
         step("  outbox drained %.1f s after the sync returned (at most %,d pending seen, %d dead); %,d users in "
                 + "Claromentis, %,d People API requests", seconds, maxPending, drain.dead(), inClaromentis, drain.peopleApiCalls());
+        if (seconds > 1) {
+            step("  CPU seconds while it drained: %s", CpuAccount.describe(cpuSeconds));
+        }
         if (inClaromentis < expectedUsers) {
             System.err.printf("Only %d of %d users reached Claromentis for %s: %s%n", inClaromentis, expectedUsers,
                     subject.name(), summary);
