@@ -75,10 +75,21 @@ final class Delivery {
      * @param permanent  another attempt would fail the same way: a dead letter at once
      * @param retryAfter Claromentis asked to be left alone this long (429/503 with Retry-After), or null
      * @param candidate  the Claromentis user of an unlinked username clash, or null
+     * @param link       the Claromentis user this attempt created before a later step failed, or null: it is linked
+     *                   all the same, so the retry updates it instead of finding an unlinked clash
      */
-    record Failed(String error, boolean permanent, Duration retryAfter, Long candidate) implements Outcome {
+    record Failed(String error, boolean permanent, Duration retryAfter, Long candidate, Long link) implements Outcome {
         Failed(String error, boolean permanent) {
-            this(error, permanent, null, null);
+            this(error, permanent, null, null, null);
+        }
+
+        Failed(String error, boolean permanent, Duration retryAfter, Long candidate) {
+            this(error, permanent, retryAfter, candidate, null);
+        }
+
+        /** The same failure, with the Claromentis user this attempt created before it failed, to be linked anyway. */
+        Failed linking(Long created) {
+            return created == null ? this : new Failed(error, permanent, retryAfter, candidate, created);
         }
     }
 
@@ -101,6 +112,7 @@ final class Delivery {
             return new Skipped("the realm no longer exists");
         }
         session.getContext().setRealm(realm);
+        Long created = null;
         try {
             Map<String, String> payload = payload(row);
             String writeBack = payload.get(WRITE_BACK);
@@ -146,8 +158,13 @@ final class Delivery {
                 return new Failed(ClaromentisLink.clash(user.getUsername(), unlinked.candidate()), true, null,
                         unlinked.candidate().id());
             }
-            ClaromentisUser pushed = match instanceof Linked linked ? update(client, linked.user(), user)
-                    : create(client, user);
+            ClaromentisUser pushed;
+            if (match instanceof Linked linked) {
+                pushed = update(client, linked.user(), user);
+            } else {
+                pushed = create(client, user);
+                created = pushed.id();
+            }
             switch (row.type()) {
                 // The manager of a People API user is written by its sync only: its write-back leaves it alone.
                 case CREATE, UPDATE, DISABLE -> {
@@ -167,18 +184,18 @@ final class Delivery {
             return new Delivered(row.type() + " of '" + LogSafe.of(user.getUsername()) + "' (Claromentis id "
                     + pushed.id() + ")", recorded ? null : pushed.id());
         } catch (RateLimitedException e) {
-            return new Failed(e.getMessage(), false, e.retryAfter().orElse(null), null);
+            return new Failed(e.getMessage(), false, e.retryAfter().orElse(null), null).linking(created);
         } catch (UnavailableException e) {
-            return new Failed(e.getMessage(), false, e.retryAfter().orElse(null), null);
+            return new Failed(e.getMessage(), false, e.retryAfter().orElse(null), null).linking(created);
         } catch (PeopleApiException e) {
-            return new Failed(e.getMessage(), RetrySchedule.isPermanent(e));
+            return new Failed(e.getMessage(), RetrySchedule.isPermanent(e)).linking(created);
         } catch (DeliveryException e) {
-            return new Failed(e.getMessage(), false);
+            return new Failed(e.getMessage(), false).linking(created);
         } catch (RuntimeException e) {
             // Not a People API answer: a bug or a Keycloak failure. Keep the stack trace in the log, retry the row.
             LOG.warnf(e, "Outbox change %d (%s of '%s') failed unexpectedly", row.id(), row.type(),
                     LogSafe.of(row.username()));
-            return new Failed(e.getClass().getSimpleName() + ": " + e.getMessage(), false);
+            return new Failed(e.getClass().getSimpleName() + ": " + e.getMessage(), false).linking(created);
         }
     }
 

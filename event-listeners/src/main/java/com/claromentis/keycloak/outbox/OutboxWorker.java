@@ -243,6 +243,10 @@ final class OutboxWorker implements AutoCloseable {
             LOG.debugf("Outbox change %d (%s of '%s') waits until %d: Claromentis asked for a pause", row.id(),
                     row.type(), username, held.until());
         } else if (outcome instanceof Failed failed) {
+            if (failed.link() != null) {
+                // Created in Claromentis before a later step failed: linked now, so the retry updates that user.
+                link(row, failed.link());
+            }
             int attempts = row.attempts() + 1;
             RetrySchedule.Decision decision = schedule.afterFailure(attempts, row.queuedAt(), now, failed.permanent());
             long next = decision.nextAttemptAt();
