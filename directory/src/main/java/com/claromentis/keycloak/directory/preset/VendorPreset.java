@@ -1,6 +1,9 @@
 package com.claromentis.keycloak.directory.preset;
 
+import com.claromentis.keycloak.connection.ComponentSettings;
+import com.claromentis.keycloak.directory.manager.ManagerReference;
 import com.claromentis.keycloak.directory.sync.DirectorySyncLDAPStorageMapperFactory;
+import org.keycloak.storage.ldap.idm.query.EscapeStrategy;
 import com.claromentis.keycloak.directory.edirectory.LoginDisabledLDAPStorageMapperFactory;
 import com.claromentis.keycloak.directory.manager.ManagerLDAPStorageMapperFactory;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
@@ -97,35 +100,16 @@ public record VendorPreset(Vendor vendor, Map<String, String> providerConfig, Li
         List<String> terms = new ArrayList<>();
         for (String dn : groupDns) {
             String value = dn == null ? "" : dn.trim();
-            try {
-                if (value.isEmpty() || new javax.naming.ldap.LdapName(value).isEmpty()) {
-                    throw new IllegalArgumentException("A sync group must be the DN of a group");
-                }
-            } catch (javax.naming.InvalidNameException e) {
+            if (ManagerReference.parse(value).isEmpty()) {
                 throw new IllegalArgumentException("A sync group must be the DN of a group, not '"
-                        + com.claromentis.keycloak.connection.ComponentSettings.abbreviate(value) + "'");
+                        + ComponentSettings.abbreviate(value) + "'");
             }
-            terms.add("(" + attribute + "=" + escapeFilterValue(value) + ")");
+            terms.add("(" + attribute + "=" + EscapeStrategy.DEFAULT.escape(value) + ")");
         }
         if (terms.isEmpty()) {
             throw new IllegalArgumentException("Name at least one sync group");
         }
         return terms.size() == 1 ? terms.get(0) : "(|" + String.join("", terms) + ")";
-    }
-
-    static String escapeFilterValue(String value) {
-        StringBuilder out = new StringBuilder();
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '*' -> out.append("\\2a");
-                case '(' -> out.append("\\28");
-                case ')' -> out.append("\\29");
-                case '\\' -> out.append("\\5c");
-                case '\0' -> out.append("\\00");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     private static MapperSpec attribute(String name, String modelAttribute, String ldapAttribute, boolean writable) {

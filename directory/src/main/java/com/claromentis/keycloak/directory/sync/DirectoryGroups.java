@@ -1,10 +1,9 @@
 package com.claromentis.keycloak.directory.sync;
 
+import com.claromentis.keycloak.directory.manager.ManagerReference;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import org.keycloak.models.UserModel;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,14 +29,11 @@ final class DirectoryGroups {
      * 4514 says), or null when the text is not a DN.
      */
     static String normalize(String dn) {
-        if (dn == null || dn.isBlank() || dn.length() > 1024) {
+        if (dn == null || dn.length() > 1024) {
             return null;
         }
-        try {
-            List<Rdn> rdns = new LdapName(dn).getRdns();
-            if (rdns.isEmpty()) {
-                return null;
-            }
+        return ManagerReference.parse(dn).map(name -> {
+            List<Rdn> rdns = name.getRdns();
             StringBuilder out = new StringBuilder();
             for (int i = rdns.size() - 1; i >= 0; i--) {
                 Rdn rdn = rdns.get(i);
@@ -48,9 +44,7 @@ final class DirectoryGroups {
                         .append(Rdn.escapeValue(rdn.getValue()).toLowerCase(Locale.ROOT));
             }
             return out.toString();
-        } catch (InvalidNameException | IllegalArgumentException e) {
-            return null;
-        }
+        }).orElse(null);
     }
 
     /** The normalised, sorted group DNs of {@code values}; values that are not DNs are left out. */
