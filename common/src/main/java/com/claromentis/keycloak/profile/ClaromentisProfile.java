@@ -35,6 +35,17 @@ public final class ClaromentisProfile {
      * provisioning fingerprint includes it, so a change of membership alone queues the user for Claromentis.
      */
     public static final String DIRECTORY_GROUPS = "claromentis.directoryGroups";
+    /**
+     * Local, unmanaged attribute: the names of the realm roles a directory's role groups last granted the user, so
+     * the next sync revokes exactly those the directory took away, and the provisioning fingerprint notices it.
+     */
+    public static final String DIRECTORY_ROLES = "claromentis.directoryRoles";
+    /**
+     * On a Keycloak group or role: the id of the component (People API provider, LDAP provider) that created and
+     * manages it. A source grants only what it created itself, so a directory or Claromentis group named like an
+     * administrator's role never hands that role out.
+     */
+    public static final String MANAGED_BY = "claromentis.managedBy";
     /** Local, unmanaged attribute: when (epoch ms) a directory sync disabled the user as gone from the directory. */
     public static final String DIRECTORY_REMOVED = "claromentis.directoryRemoved";
 

@@ -15,6 +15,7 @@ public final class DemoRealm {
     public static final String BASE_DN = "dc=claromentis,dc=demo";
     public static final String PEOPLE_DN = "ou=people," + BASE_DN;
     public static final String GROUPS_DN = "ou=groups," + BASE_DN;
+    public static final String ROLES_DN = "ou=roles," + BASE_DN;
     public static final String DEMO_USER = "jane.doe";
     public static final String DEMO_PASSWORD = "Demo-Pass-2026!";
 
@@ -53,9 +54,11 @@ public final class DemoRealm {
 
         LdapFederation federation = LdapFederation.addInetOrgPerson(admin, NAME, ldapUrl, bindDn, bindPassword, PEOPLE_DN);
         // The openldap vendor preset, as an administrator applies it: the Claromentis fields, the manager, the
-        // groups (under a parent group named after the provider) and the directory sync into Claromentis.
+        // groups (under a parent group named after the provider), the role groups as realm roles and the directory
+        // sync into Claromentis.
         admin.exchangeJson("POST", "/admin/realms/" + NAME + "/claromentis-directory/" + federation.id()
-                + "/preset/openldap?groupsDn=" + java.net.URLEncoder.encode(GROUPS_DN, java.nio.charset.StandardCharsets.UTF_8));
+                + "/preset/openldap?groupsDn=" + java.net.URLEncoder.encode(GROUPS_DN, java.nio.charset.StandardCharsets.UTF_8)
+                + "&rolesDn=" + java.net.URLEncoder.encode(ROLES_DN, java.nio.charset.StandardCharsets.UTF_8));
         ObjectNode result = (ObjectNode) federation.syncAllUsers();
         result.set("peopleApi", peopleApi);
         return result;

@@ -35,6 +35,7 @@ class DemoOrgLdifTest {
     private static final String BASE = "dc=claromentis,dc=demo";
     private static final String PEOPLE = "ou=people," + BASE;
     private static final String GROUPS = "ou=groups," + BASE;
+    private static final String ROLES = "ou=roles," + BASE;
     private static final Set<String> DEPARTMENTS =
             Set.of("Engineering", "Sales", "HR", "Finance", "Marketing", "IT", "Operations");
 
@@ -44,7 +45,7 @@ class DemoOrgLdifTest {
     @BeforeAll
     static void loadLdif() throws Exception {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
-        config.setSchema(Schema.getDefaultStandardSchema()); // schema checking on
+        config.setSchema(com.claromentis.keycloak.testing.EmbeddedLdap.schema()); // schema checking on, as the demo's
         config.setEnforceAttributeSyntaxCompliance(true);
         config.setEnforceSingleStructuralObjectClass(true);
         server = new InMemoryDirectoryServer(config);
@@ -128,6 +129,46 @@ class DemoOrgLdifTest {
     }
 
     @Test
+    void everyPersonShowsExactlyTheGroupsAndRoleGroupsListingThem() throws Exception {
+        Map<String, Set<String>> listed = new HashMap<>();
+        List<SearchResultEntry> groups = new java.util.ArrayList<>();
+        groups.addAll(server.search(GROUPS, SearchScope.ONE, "(objectClass=groupOfNames)").getSearchEntries());
+        groups.addAll(server.search(ROLES, SearchScope.ONE, "(objectClass=groupOfNames)").getSearchEntries());
+        for (SearchResultEntry group : groups) {
+            for (String member : group.getAttributeValues("member")) {
+                listed.computeIfAbsent(new DN(member).toNormalizedString(), k -> new HashSet<>())
+                        .add(group.getParsedDN().toNormalizedString());
+            }
+        }
+        for (SearchResultEntry person : people) {
+            String[] memberOf = person.getAttributeValues("memberOf");
+            Set<String> shown = memberOf == null ? Set.of() : java.util.Arrays.stream(memberOf)
+                    .map(dn -> { try { return new DN(dn).toNormalizedString(); } catch (LDAPException e) { throw new AssertionError(e); } })
+                    .collect(Collectors.toSet());
+            assertThat(shown).as("memberOf of " + person.getDN())
+                    .isEqualTo(listed.getOrDefault(person.getParsedDN().toNormalizedString(), Set.of()));
+        }
+        assertThat(server.search(ROLES, SearchScope.ONE, "(objectClass=groupOfNames)").getSearchEntries()
+                .stream().map(g -> g.getAttributeValue("cn"))).contains("Intranet Editors", "Line Managers");
+    }
+
+    @Test
+    void theSandboxHasAClaromentisGroupOrRoleForEveryDirectoryGroupAndRoleGroup() throws Exception {
+        JsonNode seed;
+        try (InputStream in = DemoOrgLdifTest.class.getResourceAsStream("/demo-people-api.json")) {
+            seed = new ObjectMapper().readTree(in);
+        }
+        Set<String> groups = StreamSupport.stream(seed.path("groups").spliterator(), false)
+                .map(g -> g.path("name").asText()).collect(Collectors.toSet());
+        Set<String> roles = StreamSupport.stream(seed.path("roles").spliterator(), false)
+                .map(g -> g.path("name").asText()).collect(Collectors.toSet());
+        assertThat(groups).containsAll(server.search(GROUPS, SearchScope.ONE, "(objectClass=groupOfNames)")
+                .getSearchEntries().stream().map(g -> g.getAttributeValue("cn")).toList());
+        assertThat(roles).containsAll(server.search(ROLES, SearchScope.ONE, "(objectClass=groupOfNames)")
+                .getSearchEntries().stream().map(g -> g.getAttributeValue("cn")).toList());
+    }
+
+    @Test
     void janeDoeIsALondonEngineeringManagerAndBindsWithHerPassword() throws Exception {
         String jane = "uid=jane.doe," + PEOPLE;
         SearchResultEntry entry = server.getEntry(jane);
@@ -150,7 +191,7 @@ class DemoOrgLdifTest {
         JsonNode seed;
         try (InputStream in = DemoOrgLdifTest.class.getResourceAsStream("/demo-people-api.json")) {
             assertThat(in).as("demo-people-api.json on the classpath").isNotNull();
-            seed = new ObjectMapper().readTree(in);
+            seed = new ObjectMapper().readTree(in).path("users");
         }
         assertThat(seed.isArray()).isTrue();
         assertThat(seed).hasSize(8);

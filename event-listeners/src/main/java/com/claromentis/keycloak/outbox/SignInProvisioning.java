@@ -28,13 +28,16 @@ public final class SignInProvisioning {
     static final String FINGERPRINT = "claromentis.provisioned";
     /** Local, unmanaged attribute: fingerprint of the user's directory groups as last queued. */
     static final String GROUPS_FINGERPRINT = "claromentis.provisionedGroups";
+    /** Local, unmanaged attribute: fingerprint of the realm roles a directory granted the user, as last queued. */
+    static final String ROLES_FINGERPRINT = "claromentis.provisionedRoles";
 
     private SignInProvisioning() {
     }
 
     /**
      * Queues the user's creation or update when the fields Claromentis holds changed since the last queued change,
-     * and, for a directory user, a GROUPS change when the directory groups they were read in changed. Used by
+     * and, for a directory user, a GROUPS (ROLES) change when the groups they were read in (the realm roles
+     * their directory role groups grant) changed. Used by
      * sign-ins and by directory syncs alike.
      *
      * @return whether a change was queued
@@ -46,11 +49,9 @@ public final class SignInProvisioning {
         // Compared on the (cached) user first: an unchanged sign-in, the common case, touches no database.
         String now = fingerprint(user);
         String before = user.getFirstAttribute(FINGERPRINT);
-        String groupsNow = groupsFingerprint(user);
-        String groupsBefore = user.getFirstAttribute(GROUPS_FINGERPRINT);
         boolean fieldsChanged = !now.equals(before);
-        boolean groupsChanged = !Objects.equals(groupsNow, groupsBefore);
-        if (!fieldsChanged && !groupsChanged) {
+        List<Membership> memberships = Membership.changed(user);
+        if (!fieldsChanged && memberships.isEmpty()) {
             return false;
         }
         if (before == null && !user.isEnabled()) {
@@ -71,14 +72,12 @@ public final class SignInProvisioning {
             local.setSingleAttribute(FINGERPRINT, now);
             queued = true;
         }
-        // Queued after the user's own change, so it is delivered once they exist in Claromentis.
-        if (groupsChanged && user.isEnabled() && ProvisioningOutbox.enqueue(session, realm, user, ChangeType.GROUPS, Map.of())) {
-            if (groupsNow == null) {
-                local.removeAttribute(GROUPS_FINGERPRINT);
-            } else {
-                local.setSingleAttribute(GROUPS_FINGERPRINT, groupsNow);
+        // Queued after the user's own change, so they are delivered once the user exists in Claromentis.
+        for (Membership membership : memberships) {
+            if (user.isEnabled() && ProvisioningOutbox.enqueue(session, realm, user, membership.type, Map.of())) {
+                membership.record(local, user);
+                queued = true;
             }
-            queued = true;
         }
         if (queued) {
             // Written past Keycloak's user cache, so drop the cached copy: the next sign-in must see the fingerprints.
@@ -90,15 +89,54 @@ public final class SignInProvisioning {
         return queued;
     }
 
+    /**
+     * What a directory names of a user besides their fields, each with its own fingerprint and its own delivery:
+     * the groups they were read in, and the realm roles the directory's role groups granted them.
+     */
+    enum Membership {
+        GROUPS(ClaromentisProfile.DIRECTORY_GROUPS, GROUPS_FINGERPRINT, ChangeType.GROUPS),
+        ROLES(ClaromentisProfile.DIRECTORY_ROLES, ROLES_FINGERPRINT, ChangeType.ROLES);
+
+        private final String source;
+        private final String fingerprintAttribute;
+        private final ChangeType type;
+
+        Membership(String source, String fingerprintAttribute, ChangeType type) {
+            this.source = source;
+            this.fingerprintAttribute = fingerprintAttribute;
+            this.type = type;
+        }
+
+        static List<Membership> changed(UserModel user) {
+            return java.util.Arrays.stream(values())
+                    .filter(m -> !Objects.equals(m.fingerprint(user), user.getFirstAttribute(m.fingerprintAttribute)))
+                    .toList();
+        }
+
+        /** The fingerprint of what the directory last named, or null for a user it names none of. */
+        String fingerprint(UserModel user) {
+            List<String> names = user.getAttributeStream(source).sorted().toList();
+            if (names.isEmpty()) {
+                return null;
+            }
+            StringBuilder fields = new StringBuilder();
+            names.forEach(name -> append(fields, name));
+            return digest(fields);
+        }
+
+        private void record(UserModel local, UserModel user) {
+            String now = fingerprint(user);
+            if (now == null) {
+                local.removeAttribute(fingerprintAttribute);
+            } else {
+                local.setSingleAttribute(fingerprintAttribute, now);
+            }
+        }
+    }
+
     /** The directory groups the user was last read in, or null for a user no directory names groups of. */
     static String groupsFingerprint(UserModel user) {
-        List<String> groups = user.getAttributeStream(ClaromentisProfile.DIRECTORY_GROUPS).sorted().toList();
-        if (groups.isEmpty()) {
-            return null;
-        }
-        StringBuilder fields = new StringBuilder();
-        groups.forEach(group -> append(fields, group));
-        return digest(fields);
+        return Membership.GROUPS.fingerprint(user);
     }
 
     static String fingerprint(UserModel user) {

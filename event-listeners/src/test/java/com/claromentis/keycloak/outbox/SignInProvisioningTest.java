@@ -59,6 +59,25 @@ class SignInProvisioningTest {
                 .isEqualTo(SignInProvisioning.fingerprint(withGroups()));
     }
 
+    @Test
+    @DisplayName("keeps directory roles apart from groups, so a role change alone sends roles and a group change alone does not")
+    void directoryRoles() {
+        UserModel editor = withGroups("cn=a,dc=test");
+        when(editor.getAttributeStream(com.claromentis.keycloak.profile.ClaromentisProfile.DIRECTORY_ROLES))
+                .thenAnswer(call -> java.util.stream.Stream.of("Editors"));
+        UserModel plain = withGroups("cn=a,dc=test");
+        when(plain.getAttributeStream(com.claromentis.keycloak.profile.ClaromentisProfile.DIRECTORY_ROLES))
+                .thenAnswer(call -> java.util.stream.Stream.empty());
+
+        assertThat(SignInProvisioning.Membership.ROLES.fingerprint(plain)).isNull();
+        assertThat(SignInProvisioning.Membership.ROLES.fingerprint(editor)).isNotNull();
+        assertThat(SignInProvisioning.Membership.GROUPS.fingerprint(editor))
+                .isEqualTo(SignInProvisioning.Membership.GROUPS.fingerprint(plain));
+        assertThat(SignInProvisioning.Membership.changed(plain)).containsExactly(SignInProvisioning.Membership.GROUPS);
+        assertThat(SignInProvisioning.Membership.changed(editor))
+                .containsExactly(SignInProvisioning.Membership.GROUPS, SignInProvisioning.Membership.ROLES);
+    }
+
     private static UserModel withGroups(String... dns) {
         UserModel user = user("Ada", "Lovelace", Map.of());
         when(user.getAttributeStream(com.claromentis.keycloak.profile.ClaromentisProfile.DIRECTORY_GROUPS))

@@ -70,6 +70,28 @@ public final class EmbeddedLdap implements AutoCloseable {
         server.shutDown(true);
     }
 
+    /**
+     * {@code memberOf}, as Active Directory and OpenLDAP's memberof overlay show it, for entries that carry it
+     * themselves (objectClass extensibleObject): the in-memory server keeps no memberships of its own.
+     */
+    private static final Schema MEMBER_OF;
+
+    static {
+        try {
+            MEMBER_OF = new Schema(new com.unboundid.ldap.sdk.Entry("cn=schema",
+                    new com.unboundid.ldap.sdk.Attribute("objectClass", "top", "ldapSubentry", "subschema"),
+                    new com.unboundid.ldap.sdk.Attribute("attributeTypes", "( 1.2.840.113556.1.2.102 NAME 'memberOf' "
+                            + "EQUALITY distinguishedNameMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 )")));
+        } catch (RuntimeException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The standard schema with {@code memberOf}: what a started directory checks entries against. */
+    public static Schema schema() throws LDAPException {
+        return Schema.mergeSchemas(Schema.getDefaultStandardSchema(), MEMBER_OF);
+    }
+
     public static final class Builder {
         private final String baseDn;
         private final List<String> ldifResources = new ArrayList<>();
@@ -111,7 +133,7 @@ public final class EmbeddedLdap implements AutoCloseable {
                 config.addAdditionalBindCredentials(bindDn, bindPassword);
                 config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig(
                         "ldap", InetAddress.getLoopbackAddress(), port, null));
-                config.setSchema(schemaChecks ? Schema.getDefaultStandardSchema() : null);
+                config.setSchema(schemaChecks ? schema() : null);
                 // Keycloak's changed-users sync filters on these; the in-memory server only maintains them when asked.
                 config.setGenerateOperationalAttributes(true);
                 InMemoryDirectoryServer server = new InMemoryDirectoryServer(config);

@@ -2,6 +2,7 @@ package com.claromentis.keycloak.storage;
 
 import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.peopleapi.ClaromentisGroup;
+import com.claromentis.keycloak.profile.ClaromentisProfile;
 import com.claromentis.keycloak.profile.PrivilegeGuard;
 import org.jboss.logging.Logger;
 import org.keycloak.models.GroupModel;
@@ -31,7 +32,7 @@ import java.util.Set;
 final class MembershipMapper {
 
     /** On a Keycloak group or role: the id of the People API component that created and manages it. */
-    static final String MANAGED_BY = "claromentis.managedBy";
+    static final String MANAGED_BY = ClaromentisProfile.MANAGED_BY;
     static final String SOURCE_ID = "claromentis.id";
     /** On the top-level group holding a component's groups: that component's id. */
     static final String PARENT_OF = "claromentis.groupsOf";

@@ -63,10 +63,11 @@ public final class DirectoryAdminResourceFactory extends BundleAdminResourceFact
         public Map<String, Object> preview(@PathParam("componentId") String componentId,
                                            @PathParam("vendor") String vendor,
                                            @QueryParam("groupsDn") String groupsDn,
-                                           @QueryParam("syncGroup") List<String> syncGroups) {
+                                           @QueryParam("syncGroup") List<String> syncGroups,
+                                           @QueryParam("rolesDn") String rolesDn) {
             auth.realm().requireManageRealm();
             try {
-                return applier(componentId).run(vendor(vendor), groupsDn, syncGroups, false);
+                return applier(componentId).run(vendor(vendor), groupsDn, syncGroups, rolesDn, false);
             } catch (IllegalArgumentException e) {
                 throw ErrorResponse.error(e.getMessage(), Response.Status.BAD_REQUEST);
             }
@@ -78,11 +79,12 @@ public final class DirectoryAdminResourceFactory extends BundleAdminResourceFact
         public Map<String, Object> apply(@PathParam("componentId") String componentId,
                                          @PathParam("vendor") String vendor,
                                          @QueryParam("groupsDn") String groupsDn,
-                                         @QueryParam("syncGroup") List<String> syncGroups) {
+                                         @QueryParam("syncGroup") List<String> syncGroups,
+                                         @QueryParam("rolesDn") String rolesDn) {
             auth.realm().requireManageRealm();
             Map<String, Object> result;
             try {
-                result = applier(componentId).run(vendor(vendor), groupsDn, syncGroups, true);
+                result = applier(componentId).run(vendor(vendor), groupsDn, syncGroups, rolesDn, true);
             } catch (PresetApplier.PrivilegedParentGroup e) {
                 throw ErrorResponse.error(e.getMessage(), Response.Status.CONFLICT);
             } catch (IllegalArgumentException e) {
@@ -117,6 +119,7 @@ public final class DirectoryAdminResourceFactory extends BundleAdminResourceFact
                 out.put("removed", r.removed());
                 out.put("failed", r.failed());
                 out.put("warnings", r.warnings());
+                out.put("refusedRoles", factory.reports().refusals().of(componentId));
             });
             return out;
         }

@@ -66,10 +66,12 @@ final class PresetApplier {
     /**
      * @param syncGroups the DNs of the groups whose members alone become users (the provider's filter), or empty to
      *                   leave the provider's filter as it is
-     * @throws IllegalArgumentException when a sync group is not a DN
+     * @param rolesDn    where the directory's role groups are, or null to leave the roles setting as it is
+     * @throws IllegalArgumentException when a sync group or the roles DN is not a DN
      */
-    Map<String, Object> run(Vendor vendor, String groupsDnParameter, List<String> syncGroups, boolean apply) {
-        VendorPreset preset = VendorPreset.of(vendor, isWritable(), groupsDn(groupsDnParameter), groupsPath());
+    Map<String, Object> run(Vendor vendor, String groupsDnParameter, List<String> syncGroups, String rolesDn,
+                            boolean apply) {
+        VendorPreset preset = VendorPreset.of(vendor, isWritable(), groupsDn(groupsDnParameter), groupsPath(), rolesDn);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("vendor", vendor.pathName());
         out.put("applied", apply);

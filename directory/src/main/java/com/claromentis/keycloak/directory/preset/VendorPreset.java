@@ -48,6 +48,15 @@ public record VendorPreset(Vendor vendor, Map<String, String> providerConfig, Li
      * @param groupsPath  the Keycloak parent group the directory's groups land under
      */
     public static VendorPreset of(Vendor vendor, boolean writable, String groupsDn, String groupsPath) {
+        return of(vendor, writable, groupsDn, groupsPath, null);
+    }
+
+    /**
+     * @param rolesDn where the directory's role groups are (their members hold the realm role of the group's name),
+     *                or null to leave the sync mapper's roles DN as it is
+     * @throws IllegalArgumentException when {@code rolesDn} is not a DN
+     */
+    public static VendorPreset of(Vendor vendor, boolean writable, String groupsDn, String groupsPath, String rolesDn) {
         Attributes a = attributes(vendor);
         Map<String, String> provider = new LinkedHashMap<>();
         provider.put("vendor", a.vendorConfig());
@@ -81,9 +90,14 @@ public record VendorPreset(Vendor vendor, Map<String, String> providerConfig, Li
             }
         }
         mappers.add(groups(a, groupsDn, groupsPath));
+        Map<String, String> sync = new LinkedHashMap<>();
+        sync.put(DirectorySyncLDAPStorageMapperFactory.MEMBERSHIP_ATTRIBUTE, a.memberOf());
+        String roles = rolesDn(rolesDn);
+        if (roles != null) {
+            sync.put(DirectorySyncLDAPStorageMapperFactory.ROLES_DN, roles);
+        }
         mappers.add(new MapperSpec("claromentis directory sync", DirectorySyncLDAPStorageMapperFactory.PROVIDER_ID, null,
-                Map.of(DirectorySyncLDAPStorageMapperFactory.MEMBERSHIP_ATTRIBUTE, a.memberOf()),
-                Map.of(DirectorySyncLDAPStorageMapperFactory.REMOVAL, "disable")));
+                sync, Map.of(DirectorySyncLDAPStorageMapperFactory.REMOVAL, "disable")));
         return new VendorPreset(vendor, provider, List.copyOf(mappers));
     }
 
@@ -110,6 +124,22 @@ public record VendorPreset(Vendor vendor, Map<String, String> providerConfig, Li
             throw new IllegalArgumentException("Name at least one sync group");
         }
         return terms.size() == 1 ? terms.get(0) : "(|" + String.join("", terms) + ")";
+    }
+
+    /**
+     * The roles DN as the preset writes it, or null when none is given.
+     *
+     * @throws IllegalArgumentException when the value is not a DN
+     */
+    static String rolesDn(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String value = raw.trim();
+        if (ManagerReference.parse(value).isEmpty()) {
+            throw new IllegalArgumentException("The roles DN must be a DN, not '" + ComponentSettings.abbreviate(value) + "'");
+        }
+        return value;
     }
 
     private static MapperSpec attribute(String name, String modelAttribute, String ldapAttribute, boolean writable) {

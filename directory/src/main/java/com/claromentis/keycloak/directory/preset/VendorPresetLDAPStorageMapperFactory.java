@@ -30,6 +30,7 @@ public final class VendorPresetLDAPStorageMapperFactory extends BundleLdapMapper
     static final String VENDOR = "vendor";
     static final String GROUPS_DN = "groups.dn";
     static final String SYNC_GROUPS = "sync.groups";
+    static final String ROLES_DN = "roles.dn";
 
     private static final Logger LOG = Logger.getLogger(VendorPresetLDAPStorageMapperFactory.class);
 
@@ -47,6 +48,11 @@ public final class VendorPresetLDAPStorageMapperFactory extends BundleLdapMapper
             .helpText("DNs of groups whose members alone become users (nested groups included on Active "
                     + "Directory); sets the provider's user LDAP filter. Empty leaves the filter as it is.")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+            .property().name(ROLES_DN).label("Roles DN")
+            .helpText("Optional: the DN holding the directory's role groups. A member of a group directly under it "
+                    + "holds the realm role of the group's name (never one that administers Keycloak, never one the "
+                    + "provider did not create). Empty leaves the directory sync mapper's setting as it is.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
             .build();
 
     public VendorPresetLDAPStorageMapperFactory() {
@@ -60,12 +66,13 @@ public final class VendorPresetLDAPStorageMapperFactory extends BundleLdapMapper
         PresetApplier applier = PresetApplier.forProvider(session, realm, config.getParentId()).orElseThrow(() ->
                 ComponentSettings.invalid("A vendor preset belongs under one of Keycloak's own LDAP providers"));
         List<String> syncGroups = syncGroups(config);
-        if (!syncGroups.isEmpty()) {
-            try {
+        try {
+            if (!syncGroups.isEmpty()) {
                 VendorPreset.syncGroupsFilter(vendor, syncGroups);
-            } catch (IllegalArgumentException e) {
-                throw ComponentSettings.invalid(e.getMessage());
             }
+            VendorPreset.rolesDn(config.get(ROLES_DN));
+        } catch (IllegalArgumentException e) {
+            throw ComponentSettings.invalid(e.getMessage());
         }
         applier.refusal().ifPresent(refusal -> {
             throw ComponentSettings.invalid(refusal);
@@ -90,7 +97,7 @@ public final class VendorPresetLDAPStorageMapperFactory extends BundleLdapMapper
 
     private static void apply(KeycloakSession session, RealmModel realm, ComponentModel model) {
         PresetApplier.forProvider(session, realm, model.getParentId()).ifPresent(applier -> {
-            applier.run(vendor(model), model.get(GROUPS_DN), syncGroups(model), true);
+            applier.run(vendor(model), model.get(GROUPS_DN), syncGroups(model), model.get(ROLES_DN), true);
             LOG.debugf("Vendor preset mapper '%s' applied its preset", model.getName());
         });
     }

@@ -60,6 +60,7 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
 
     private final DirectorySyncSettings settings;
     private final SyncReports reports;
+    private final SyncReports.Refusals refusals;
     /** The warnings of the sync that is running, for its report. */
     private final List<String> warnings = new ArrayList<>();
 
@@ -67,11 +68,12 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
         super(mapperModel, ldapProvider);
         this.settings = DirectorySyncSettings.of(mapperModel);
         this.reports = reports;
+        this.refusals = reports.refusals();
     }
 
     @Override
     public void onImportUserFromLDAP(LDAPObject ldapUser, UserModel user, RealmModel realm, boolean isCreate) {
-        DirectoryGroups.record(user, DirectoryGroups.of(ldapUser.getAttributeAsSet(settings.membershipAttribute())));
+        recordMembership(realm, user, ldapUser);
         if (user.getFirstAttribute(ClaromentisProfile.DIRECTORY_REMOVED) != null) {
             user.removeAttribute(ClaromentisProfile.DIRECTORY_REMOVED);
             if (!hasEnabledStateMapper(realm)) {
@@ -103,7 +105,9 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
         SyncKind kind = SyncKind.current();
         SynchronizationResult result = new SynchronizationResult();
         warnings.clear();
+        refusals.reset(ldapProvider.getModel().getId());
         withdrawAdministration(realm);
+        withdrawAdministrationFromRoles(realm);
         if (kind == SyncKind.CHANGED) {
             followChangedGroups(realm, result);
         } else if (settings.removal() != DirectorySyncSettings.Removal.KEEP) {
@@ -135,6 +139,21 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
                         withdrawAdministration(parent, new HashSet<>());
                     }
                 });
+    }
+
+    /** A role this provider created (for a directory role group) never administers Keycloak either. */
+    private void withdrawAdministrationFromRoles(RealmModel realm) {
+        String providerId = ldapProvider.getModel().getId();
+        realm.getRolesStream()
+                .filter(role -> providerId.equals(role.getFirstAttribute(ClaromentisProfile.MANAGED_BY)))
+                .toList()
+                .forEach(role -> role.getCompositesStream().filter(PrivilegeGuard::isPrivileged).toList()
+                        .forEach(composite -> {
+                            role.removeCompositeRole(composite);
+                            warn("LDAP provider '%s': removed role '%s' from directory role '%s': it administers "
+                                    + "Keycloak, and directory roles never do", providerName(),
+                                    LogSafe.of(composite.getName()), LogSafe.of(role.getName()));
+                        }));
     }
 
     private void withdrawAdministration(GroupModel group, Set<String> seen) {
@@ -275,25 +294,37 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
                         LDAPStorageMapper.class.getName())
                 .filter(mapper -> GROUP_MAPPER.equals(mapper.getProviderId()))
                 .findFirst().orElse(null);
-        if (lastSync <= 0 || groupMapper == null || groupMapper.get("groups.dn") == null) {
+        List<String> bases = new ArrayList<>();
+        if (groupMapper != null && groupMapper.get("groups.dn") != null) {
+            bases.add(groupMapper.get("groups.dn"));
+        }
+        String groupsBase = bases.isEmpty() ? null : DirectoryGroups.normalize(bases.get(0));
+        if (settings.rolesDn() != null && (groupsBase == null || !isWithin(settings.rolesDn(), groupsBase))) {
+            bases.add(settings.rolesDn());
+        }
+        if (lastSync <= 0 || bases.isEmpty()) {
             return;
         }
-        String memberAttribute = groupMapper.get("membership.ldap.attribute", "member");
-        List<LDAPObject> changed;
-        try (LDAPQuery query = new LDAPQuery(ldapProvider)) {
-            query.setSearchDn(groupMapper.get("groups.dn"));
-            query.setSearchScope(SearchControls.SUBTREE_SCOPE);
-            String classes = groupMapper.get("group.object.classes", "groupOfNames");
-            query.addObjectClasses(List.of(classes.trim().split("\\s*,\\s*")));
-            query.addWhereCondition(new LDAPQueryConditionsBuilder().greaterThanOrEqualTo(LDAPConstants.MODIFY_TIMESTAMP,
-                    new Date(lastSync * 1000L)));
-            query.addReturningLdapAttribute(memberAttribute);
-            changed = LDAPUtils.loadAllLDAPObjects(query, ldapProvider);
-        } catch (ModelException e) {
-            warn("LDAP provider '%s': the groups changed since the last sync could not be read; their members are "
-                    + "brought in step by the next full sync: %s", providerName(), LogSafe.of(e.getMessage()));
-            result.increaseFailed();
-            return;
+        String memberAttribute = groupMapper == null ? "member" : groupMapper.get("membership.ldap.attribute", "member");
+        String classes = groupMapper == null ? null : groupMapper.get("group.object.classes", "groupOfNames");
+        List<LDAPObject> changed = new ArrayList<>();
+        for (String base : bases) {
+            try (LDAPQuery query = new LDAPQuery(ldapProvider)) {
+                query.setSearchDn(base);
+                query.setSearchScope(SearchControls.SUBTREE_SCOPE);
+                if (classes != null) {
+                    query.addObjectClasses(List.of(classes.trim().split("\\s*,\\s*")));
+                }
+                query.addWhereCondition(new LDAPQueryConditionsBuilder().greaterThanOrEqualTo(
+                        LDAPConstants.MODIFY_TIMESTAMP, new Date(lastSync * 1000L)));
+                query.addReturningLdapAttribute(memberAttribute);
+                changed.addAll(LDAPUtils.loadAllLDAPObjects(query, ldapProvider));
+            } catch (ModelException e) {
+                warn("LDAP provider '%s': the groups changed since the last sync could not be read; their members are "
+                        + "brought in step by the next full sync: %s", providerName(), LogSafe.of(e.getMessage()));
+                result.increaseFailed();
+                return;
+            }
         }
         KeycloakSession session = getSession();
         UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
@@ -374,7 +405,7 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
     }
 
     private void apply(RealmModel realm, UserModel user, LDAPObject entry, SynchronizationResult result) {
-        if (DirectoryGroups.record(user, DirectoryGroups.of(entry.getAttributeAsSet(settings.membershipAttribute())))) {
+        if (recordMembership(realm, user, entry)) {
             evict(realm, user);
             result.increaseUpdated();
             ProvisionAfterImport.add(getSession(), realm, user);
@@ -382,6 +413,27 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** Whether normalised DN {@code dn} is {@code base} or below it. */
+    private static boolean isWithin(String dn, String base) {
+        return dn.equals(base) || dn.endsWith("," + base);
+    }
+
+    /** Records the user's directory groups and applies their directory roles; whether anything changed. */
+    private boolean recordMembership(RealmModel realm, UserModel user, LDAPObject entry) {
+        Set<String> values = entry.getAttributeAsSet(settings.membershipAttribute());
+        boolean changed = DirectoryGroups.record(user, DirectoryGroups.of(values));
+        if (settings.rolesDn() != null) {
+            changed |= DirectoryRoles.apply(realm, user, ldapProvider.getModel().getId(),
+                    DirectoryRoles.names(settings.rolesDn(), values), (role, reason) -> {
+                        if (refusals.firstTime(ldapProvider.getModel().getId(), role)) {
+                            LOG.warnf("LDAP provider '%s': the directory role '%s' grants nothing: %s",
+                                    providerName(), LogSafe.of(role), reason);
+                        }
+                    });
+        }
+        return changed;
+    }
 
     /**
      * The imported copy as Keycloak's database holds it. Past the user cache, Keycloak hands out a user whose

@@ -18,6 +18,7 @@ public final class DirectorySyncLDAPStorageMapperFactory extends BundleLdapMappe
     public static final String REMOVAL = DirectorySyncSettings.REMOVAL;
     public static final String MEMBERSHIP_ATTRIBUTE = DirectorySyncSettings.MEMBERSHIP_ATTRIBUTE;
     public static final String MAX_REMOVAL_PERCENT = DirectorySyncSettings.MAX_REMOVAL_PERCENT;
+    public static final String ROLES_DN = DirectorySyncSettings.ROLES_DN;
 
     private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(DirectorySyncSettings.REMOVAL).label("Users who leave the directory")
@@ -38,7 +39,15 @@ public final class DirectorySyncLDAPStorageMapperFactory extends BundleLdapMappe
             .helpText("The user attribute naming the groups the user is in (memberOf; groupMembership on "
                     + "eDirectory). A change of it alone sends the user's groups to Claromentis.")
             .type(ProviderConfigProperty.STRING_TYPE).defaultValue(DirectorySyncSettings.DEFAULT_MEMBERSHIP_ATTRIBUTE)
-            .add().build();
+            .add()
+            .property().name(DirectorySyncSettings.ROLES_DN).label("Roles DN")
+            .helpText("Optional. Members of a group directly under this DN hold the realm role of the group's name, "
+                    + "granted and revoked on every sync and sent to Claromentis's role of the same name. The "
+                    + "provider creates these roles; a group named like a realm role it did not create (an "
+                    + "administrator's, Keycloak's default roles) grants nothing, and none of its roles can "
+                    + "administer Keycloak. Empty: the directory grants no roles.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
+            .build();
 
     public DirectorySyncLDAPStorageMapperFactory() {
         super(PROVIDER_ID, "Claromentis directory sync: every user a sync imports or changes reaches Claromentis "

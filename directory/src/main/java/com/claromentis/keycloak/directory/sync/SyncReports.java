@@ -3,6 +3,7 @@ package com.claromentis.keycloak.directory.sync;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,6 +25,7 @@ public final class SyncReports {
     }
 
     private final Map<String, Report> last = new ConcurrentHashMap<>();
+    private final Refusals refusals = new Refusals();
 
     void record(String providerId, Report report) {
         last.put(providerId, report);
@@ -35,5 +37,37 @@ public final class SyncReports {
 
     void forget(String providerId) {
         last.remove(providerId);
+        refusals.reset(providerId);
+    }
+
+    /** The directory roles that granted nothing since each provider's last sync started. */
+    public Refusals refusals() {
+        return refusals;
+    }
+
+    /**
+     * Directory role names refused since the provider's sync started, so each is logged once per sync and not once
+     * per member (Keycloak imports each user in a session, and a mapper, of its own).
+     */
+    public static final class Refusals {
+
+        /** More refused names than this are not remembered (and are logged again): the list is for reading. */
+        static final int MAX_NAMES = 200;
+
+        private final Map<String, Set<String>> names = new ConcurrentHashMap<>();
+
+        /** Whether {@code role} is refused for the first time since the provider's sync started. */
+        boolean firstTime(String providerId, String role) {
+            Set<String> refused = names.computeIfAbsent(providerId, id -> ConcurrentHashMap.newKeySet());
+            return refused.size() >= MAX_NAMES || refused.add(role);
+        }
+
+        void reset(String providerId) {
+            names.remove(providerId);
+        }
+
+        public List<String> of(String providerId) {
+            return names.getOrDefault(providerId, Set.of()).stream().sorted().toList();
+        }
     }
 }

@@ -33,6 +33,14 @@ class DirectorySyncSettingsTest {
         assertThat(settings.removal()).isEqualTo(DirectorySyncSettings.Removal.DISABLE);
         assertThat(settings.maxRemovalPercent()).isEqualTo(20);
         assertThat(settings.membershipAttribute()).isEqualTo("memberOf");
+        assertThat(settings.rolesDn()).as("the directory grants no roles unless told where they are").isNull();
+    }
+
+    @Test
+    @DisplayName("when a roles DN is set then it is kept in the one spelling memberships are compared in")
+    void rolesDn() {
+        assertThat(DirectorySyncSettings.of(model(Map.of("roles.dn", " OU=Roles, DC=Example,DC=test "))).rolesDn())
+                .isEqualTo("ou=roles,dc=example,dc=test");
     }
 
     @Test
@@ -67,6 +75,15 @@ class DirectorySyncSettingsTest {
             assertThatThrownBy(() -> DirectorySyncSettings.of(model(Map.of("removal.max.percent", value))))
                     .isInstanceOf(ComponentValidationException.class)
                     .hasMessageContaining("Largest share removed in one sync");
+        }
+
+        @ParameterizedTest(name = "roles DN ''{0}''")
+        @ValueSource(strings = {"roles", "=x", "cn", "ou=Roles,,dc=test"})
+        @DisplayName("then a roles DN that is no DN is refused")
+        void rolesDn(String value) {
+            assertThatThrownBy(() -> DirectorySyncSettings.of(model(Map.of("roles.dn", value))))
+                    .isInstanceOf(ComponentValidationException.class)
+                    .hasMessageContaining("roles DN must be a DN");
         }
 
         @ParameterizedTest(name = "attribute ''{0}''")

@@ -105,6 +105,21 @@ class DemoStackIT {
             assertThat(Arrays.stream(groups).map(GroupRepresentation::getName))
                     .contains("Engineering", "All Staff", "Managers", "London Office");
         }
+
+        @Test
+        @DisplayName("then the demo user's directory groups and role groups reach Claromentis's groups and roles, and her realm roles")
+        void groupsAndRolesReachClaromentis(KeycloakServer server) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).untilAsserted(() -> {
+                long jane = sandbox.findUserByUsername(DemoRealm.DEMO_USER).orElseThrow().id();
+                assertThat(sandbox.groups().stream().filter(g -> g.members().contains(jane)).map(g -> g.name()))
+                        .contains("Engineering", "All Staff", "Managers", "London Office");
+                assertThat(sandbox.roles().stream().filter(r -> r.members().contains(jane)).map(r -> r.name()))
+                        .contains("Intranet Editors", "Line Managers");
+            });
+            String id = user(server, DemoRealm.DEMO_USER).getId();
+            JsonNode roles = server.admin().get("/admin/realms/" + DemoRealm.NAME + "/users/" + id + "/role-mappings/realm");
+            assertThat(roles.toString()).contains("Intranet Editors").contains("Line Managers");
+        }
     }
 
     private static UserRepresentation user(KeycloakServer server, String username) {

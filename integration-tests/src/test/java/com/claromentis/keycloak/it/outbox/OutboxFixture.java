@@ -104,6 +104,12 @@ public final class OutboxFixture implements AutoCloseable {
                 .map(com.claromentis.keycloak.sandbox.SandboxGroup::members).orElse(java.util.Set.of());
     }
 
+    /** The members of the Claromentis role of that name (none when there is no such role). */
+    public java.util.Set<Long> roleMembers(String name) {
+        return sandbox.roles().stream().filter(role -> role.name().equals(name)).findFirst()
+                .map(com.claromentis.keycloak.sandbox.SandboxGroup::members).orElse(java.util.Set.of());
+    }
+
     public JsonNode summary() {
         return realm.admin().get(realm.adminPath() + OUTBOX);
     }

@@ -46,7 +46,7 @@ public final class SambaAd extends LdapDirectory {
     public static final int LDAP_PORT = 389;
     public static final int LDAPS_PORT = 636;
     public static final int KERBEROS_PORT = 88;
-    public static final String INSTALL = "apt-get install -y samba samba-ad-provision krb5-user ldap-utils";
+    public static final String INSTALL = "apt-get install -y samba samba-ad-provision samba-dsdb-modules samba-vfs-modules krb5-user ldap-utils";
 
     /** userAccountControl: NORMAL_ACCOUNT. */
     public static final int UAC_NORMAL = 512;
@@ -96,7 +96,16 @@ public final class SambaAd extends LdapDirectory {
             Files.createDirectories(home.resolve("log"));
             Path empty = Files.writeString(home.resolve("empty.conf"), "");
             Path log = home.resolve("log/commands.log");
-            Commands.run(home, log, PROVISION_TIMEOUT, Map.of(), provisionCommand(sambaTool, home, empty));
+            try {
+                Commands.run(home, log, PROVISION_TIMEOUT, Map.of(), provisionCommand(sambaTool, home, empty));
+            } catch (IllegalStateException e) {
+                if (String.valueOf(e.getMessage()).contains("vfs/acl_xattr.so")) {
+                    // samba only recommends its VFS modules, and a provisioning without them fails deep in Python.
+                    throw new IllegalStateException("Samba cannot provision a domain controller without its VFS "
+                            + "modules (samba-vfs-modules). Install what the directory tests need: " + INSTALL, e);
+                }
+                throw e;
+            }
             Path smbConf = home.resolve("etc/smb.conf");
             // Keycloak binds with a simple bind over plain LDAP too; the DC refuses that by default.
             String conf = Files.readString(smbConf, StandardCharsets.UTF_8)
