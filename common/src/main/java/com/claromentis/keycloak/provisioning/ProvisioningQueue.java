@@ -29,6 +29,14 @@ public interface ProvisioningQueue extends Provider {
     boolean signedIn(RealmModel realm, UserModel user);
 
     /**
+     * Marks what this session queues as part of a bulk import of the realm's users (a directory sync) running on
+     * this node: its commit does not wake delivery, and this node delivers none of the realm's changes until the
+     * import has queued nothing for a short quiet time, then all of them. A sync and the delivery of what it queues
+     * then do not compete for the same cores and database. Other nodes deliver as usual.
+     */
+    void bulkImport(RealmModel realm);
+
+    /**
      * Queues a write-back of {@code user}, a user of the People API user storage component {@code componentId}
      * (its federation link), in the current transaction, whether or not the realm switched provisioning on. It is
      * delivered with that component's connection; the Claromentis user is the one whose id the Keycloak user holds

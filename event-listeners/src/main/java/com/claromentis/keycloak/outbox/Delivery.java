@@ -58,6 +58,11 @@ final class Delivery {
      * connection delivers it and whose users only such a change may push.
      */
     static final String WRITE_BACK = "writeBack";
+    /**
+     * Payload key of a CREATE or UPDATE that also brings the user's memberships in step: {@code GROUPS}, {@code ROLES}
+     * or both, comma-separated, as their own rows would.
+     */
+    static final String MEMBERSHIPS = "memberships";
 
     /** What became of one attempt. */
     sealed interface Outcome permits Delivered, Skipped, Failed, Held {
@@ -165,6 +170,12 @@ final class Delivery {
                 pushed = create(client, user);
                 created = pushed.id();
             }
+            if (row.type() == ChangeType.CREATE || row.type() == ChangeType.UPDATE) {
+                // Before the manager: a manager not in Claromentis yet fails this attempt, and the retry redoes both.
+                for (ChangeType along : alongWith(payload)) {
+                    memberships(session, client, pushed, user, along);
+                }
+            }
             switch (row.type()) {
                 // The manager of a People API user is written by its sync only: its write-back leaves it alone.
                 case CREATE, UPDATE, DISABLE -> {
@@ -173,12 +184,10 @@ final class Delivery {
                     }
                 }
                 case MANAGER -> manager(client, pushed, user, true);
-                case GROUPS -> memberships(session, client, client.groups(), client.getUserGroups(pushed.id()),
-                        pushed.id(), user.getGroupsStream().map(GroupModel::getName).collect(Collectors.toSet()));
-                case ROLES -> memberships(session, client, client.roles(), client.getUserRoles(pushed.id()),
-                        pushed.id(), user.getRealmRoleMappingsStream().map(RoleModel::getName).collect(Collectors.toSet()));
+                case GROUPS, ROLES -> memberships(session, client, pushed, user, row.type());
                 default -> throw new IllegalStateException("Unhandled change type " + row.type());
             }
+
             boolean recorded = pushed.id().equals(store.link(realm.getId(), user.getId()))
                     && pushed.id().equals(ClaromentisUserMapper.claromentisId(user));
             return new Delivered(row.type() + " of '" + LogSafe.of(user.getUsername()) + "' (Claromentis id "
@@ -244,6 +253,36 @@ final class Delivery {
         if (!Objects.equals(manager.id(), pushed.managerId())) {
             client.setManager(pushed.id(), manager.id());
         }
+    }
+
+    private static void memberships(KeycloakSession session, PeopleApiClient client, ClaromentisUser pushed,
+                                    UserModel user, ChangeType type) {
+        if (type == ChangeType.GROUPS) {
+            memberships(session, client, client.groups(), client.getUserGroups(pushed.id()), pushed.id(),
+                    user.getGroupsStream().map(GroupModel::getName).collect(Collectors.toSet()));
+        } else {
+            memberships(session, client, client.roles(), client.getUserRoles(pushed.id()), pushed.id(),
+                    user.getRealmRoleMappingsStream().map(RoleModel::getName).collect(Collectors.toSet()));
+        }
+    }
+
+    /** The memberships a CREATE or UPDATE brings along ({@link #MEMBERSHIPS}); unknown names are ignored. */
+    static List<ChangeType> alongWith(Map<String, String> payload) {
+        String value = payload.get(MEMBERSHIPS);
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<ChangeType> out = new ArrayList<>();
+        for (String name : value.split(",")) {
+            String trimmed = name.trim();
+            if (ChangeType.GROUPS.name().equals(trimmed) || ChangeType.ROLES.name().equals(trimmed)) {
+                ChangeType type = ChangeType.valueOf(trimmed);
+                if (!out.contains(type)) {
+                    out.add(type);
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -34,6 +34,11 @@ public final class OutboxProvisioningQueueFactory implements ProvisioningQueueFa
             }
 
             @Override
+            public void bulkImport(RealmModel realm) {
+                ProvisioningOutbox.bulkImport(session, realm);
+            }
+
+            @Override
             public boolean writeBack(RealmModel realm, UserModel user, String componentId, WriteBackChange change) {
                 ChangeType type = switch (change) {
                     case CREATE -> ChangeType.CREATE;

@@ -5,6 +5,7 @@ import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -52,7 +53,16 @@ final class OutboxStore {
 
     /** Claims up to {@code limit} due rows for {@code token} until {@code until}; returns what was claimed. */
     List<Claimed> claim(String token, long now, long until, int limit) {
-        List<OutboxEntry> heads = em.createQuery(HEADS, OutboxEntry.class)
+        return claim(token, now, until, limit, Set.of());
+    }
+
+    /** @param skipped realms whose changes are not claimed now (a bulk import on this node is not quiet yet) */
+    List<Claimed> claim(String token, long now, long until, int limit, Set<String> skipped) {
+        jakarta.persistence.TypedQuery<OutboxEntry> query = skipped.isEmpty()
+                ? em.createQuery(HEADS, OutboxEntry.class)
+                : em.createQuery(HEADS.replace(" order by", " and e.realmId not in :skipped order by"), OutboxEntry.class)
+                        .setParameter("skipped", skipped);
+        List<OutboxEntry> heads = query
                 .setParameter("pending", OutboxEntry.PENDING)
                 .setParameter("now", now)
                 .setMaxResults(limit)

@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class OutboxWorker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(OutboxWorker.class);
+    /** How long a bulk import must have queued nothing before this node delivers its realm's changes. */
+    static final Duration BULK_QUIET = Duration.ofSeconds(2);
 
     private final KeycloakSessionFactory sessionFactory;
     private final OutboxSettings settings;
@@ -61,6 +63,13 @@ final class OutboxWorker implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     /** Realms whose waiting changes this round already brought forward: once per realm is enough. */
     private final Set<String> resumedThisRound = ConcurrentHashMap.newKeySet();
+    /**
+     * Realms a bulk import (a directory sync) queued for on this node, with when it last did (epoch ms): this node
+     * claims none of their changes until {@link #BULK_QUIET} has passed since, so the sync and the delivery of what it
+     * queues do not compete for the same cores and database.
+     */
+    private final Map<String, Long> importing = new ConcurrentHashMap<>();
+    private final AtomicBoolean importCheckScheduled = new AtomicBoolean();
     /** This node's view of the realms' pauses (epoch ms), so rows claimed before a 429 are not sent during it. */
     private final Map<String, Long> holds = new ConcurrentHashMap<>();
     private final ScheduledExecutorService executor;
@@ -111,6 +120,55 @@ final class OutboxWorker implements AutoCloseable {
             wakeUpPending.set(false);
             round();
         });
+    }
+
+    /** A bulk import queued changes of the realm on this node just now (see {@link #importing}). */
+    void importing(String realmId) {
+        importing.put(realmId, Time.currentTimeMillis());
+        if (importCheckScheduled.compareAndSet(false, true)) {
+            scheduleImportCheck(BULK_QUIET.toMillis());
+        }
+    }
+
+    /** The realms whose bulk import on this node is not quiet yet. */
+    Set<String> importingRealms(long now) {
+        Set<String> busy = new java.util.HashSet<>();
+        importing.forEach((realm, last) -> {
+            if (last + BULK_QUIET.toMillis() > now) {
+                busy.add(realm);
+            }
+        });
+        return busy;
+    }
+
+    private void scheduleImportCheck(long delayMillis) {
+        if (closed) {
+            return;
+        }
+        try {
+            executor.schedule(this::importCheck, Math.max(1, delayMillis), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debugf("Not scheduling the end of a bulk import's hold: %s", e.toString());
+        }
+    }
+
+    /** Delivers the realms whose bulk import went quiet; checks again for those still importing. */
+    private void importCheck() {
+        long now = Time.currentTimeMillis();
+        boolean quietened = importing.entrySet().removeIf(e -> e.getValue() + BULK_QUIET.toMillis() <= now);
+        long next = importing.values().stream().mapToLong(last -> last + BULK_QUIET.toMillis() - now).min().orElse(-1);
+        if (next < 0) {
+            importCheckScheduled.set(false);
+            // An import that queued between the check and the flag's reset schedules no check of its own: do it here.
+            if (!importing.isEmpty() && importCheckScheduled.compareAndSet(false, true)) {
+                scheduleImportCheck(BULK_QUIET.toMillis());
+            }
+        } else {
+            scheduleImportCheck(next);
+        }
+        if (quietened) {
+            round();
+        }
     }
 
     @Override
@@ -176,8 +234,9 @@ final class OutboxWorker implements AutoCloseable {
         String token = node + "#" + rounds.incrementAndGet();
         long now = Time.currentTimeMillis();
         long until = now + settings.claimLease().toMillis();
+        Set<String> busy = importingRealms(now);
         return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
-                session -> store(session).claim(token, now, until, settings.batchSize()));
+                session -> store(session).claim(token, now, until, settings.batchSize(), busy));
     }
 
     /**

@@ -81,9 +81,14 @@ public final class ProvisioningEventListenerFactory implements EventListenerProv
     }
 
     /** A transaction that queued {@code count} changes (0 for a replay) committed on this node. */
-    void committed(int count) {
+    /** @param bulkRealm the realm a bulk import queued the changes for, or null: delivery waits for it to be quiet */
+    void committed(int count, String bulkRealm) {
         metrics.queued(count);
-        worker.wakeUp();
+        if (bulkRealm == null) {
+            worker.wakeUp();
+        } else if (count > 0) {
+            worker.importing(bulkRealm);
+        }
     }
 
     private void onProviderEvent(ProviderEvent event) {

@@ -82,6 +82,14 @@ public final class ProvisioningOutbox {
         return realm.getEventsListenersStream().anyMatch(ProvisioningEventListenerFactory.PROVIDER_ID::equals);
     }
 
+    /**
+     * What the session queues belongs to a bulk import of the realm on this node: this node's delivery of the realm
+     * waits until the import is quiet ({@link OutboxWorker#importing}), and the commit does not wake it.
+     */
+    static void bulkImport(KeycloakSession session, RealmModel realm) {
+        afterCommit(session).bulkRealm = realm.getId();
+    }
+
     /** Wakes this node's worker once the session's transaction commits, so delivery starts at once. */
     static void wakeAfterCommit(KeycloakSession session) {
         afterCommit(session);
@@ -117,6 +125,8 @@ public final class ProvisioningOutbox {
     private static final class AfterCommit extends AbstractKeycloakTransaction {
         private final KeycloakSession session;
         private int added;
+        /** The realm of a bulk import this session queued for, or null. */
+        private String bulkRealm;
 
         AfterCommit(KeycloakSession session) {
             this.session = session;
@@ -127,7 +137,7 @@ public final class ProvisioningOutbox {
             ProvisioningEventListenerFactory factory = (ProvisioningEventListenerFactory) session.getKeycloakSessionFactory()
                     .getProviderFactory(EventListenerProvider.class, ProvisioningEventListenerFactory.PROVIDER_ID);
             if (factory != null) {
-                factory.committed(added);
+                factory.committed(added, bulkRealm);
             }
         }
 

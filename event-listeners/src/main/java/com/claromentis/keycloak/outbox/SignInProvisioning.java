@@ -64,17 +64,23 @@ public final class SignInProvisioning {
             return false;
         }
         boolean queued = false;
+        List<Membership> separate = user.isEnabled() ? memberships : List.of();
         if (fieldsChanged) {
             ChangeType type = before == null ? ChangeType.CREATE : user.isEnabled() ? ChangeType.UPDATE : ChangeType.DISABLE;
-            if (!ProvisioningOutbox.enqueue(session, realm, user, type, Map.of())) {
+            // A sync that imports a person with their groups writes one row, not one per kind: the fields' delivery
+            // brings the memberships along once the person exists in Claromentis.
+            Map<String, String> payload = separate.isEmpty() ? Map.of()
+                    : Map.of(Delivery.MEMBERSHIPS, String.join(",", separate.stream().map(m -> m.type.name()).toList()));
+            if (!ProvisioningOutbox.enqueue(session, realm, user, type, payload)) {
                 return false;
             }
             local.setSingleAttribute(FINGERPRINT, now);
+            separate.forEach(membership -> membership.record(local, user));
+            separate = List.of();
             queued = true;
         }
-        // Queued after the user's own change, so they are delivered once the user exists in Claromentis.
-        for (Membership membership : memberships) {
-            if (user.isEnabled() && ProvisioningOutbox.enqueue(session, realm, user, membership.type, Map.of())) {
+        for (Membership membership : separate) {
+            if (ProvisioningOutbox.enqueue(session, realm, user, membership.type, Map.of())) {
                 membership.record(local, user);
                 queued = true;
             }

@@ -265,6 +265,22 @@ class OutboxStoreTest {
     }
 
     @Test
+    @DisplayName("while a bulk import of a realm is not quiet on this node, none of that realm's changes is claimed here, and other realms' are")
+    void bulkImportedRealmIsSkipped() {
+        insert("u1", ChangeType.CREATE, 1000);
+        inTransaction(em -> {
+            new OutboxStore(em).insert(OutboxEntry.pending("realm-2", "v1", "v1-name", ChangeType.CREATE, null, 1000));
+            return null;
+        });
+
+        List<Claimed> whileImporting = inTransaction(em -> new OutboxStore(em).claim("node-a", 2000, 2000 + LEASE, 50,
+                Set.of(REALM)));
+
+        assertThat(whileImporting).extracting(Claimed::realmId).containsExactly("realm-2");
+        assertThat(claim("node-a", 2000)).extracting(Claimed::userId).as("once quiet").containsExactly("u1");
+    }
+
+    @Test
     @DisplayName("a row given back during a pause keeps its attempts and is due when the pause ends")
     void releasedRowKeepsAttempts() {
         insert("u1", ChangeType.UPDATE, 1000);

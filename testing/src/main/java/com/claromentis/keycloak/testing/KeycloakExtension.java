@@ -72,6 +72,8 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
         // The directory fixtures' LDAPS certificates come from the run's own CA: trusted from the first start, so
         // no class order can make Keycloak restart for it.
         DirectoryExtension.trustInSuiteOptions(DirectoryTls.shared().caCertificate());
+        // Likewise the test domain's Kerberos configuration, which a JVM reads once, at its first use.
+        DirectoryExtension.kerberosForTheRun();
         KeycloakServerOptions.Builder options = KeycloakServerOptions.builder().suiteOptions();
         String extra = System.getProperty(EXTRA_PROVIDERS_PROPERTY, "");
         Arrays.stream(extra.split(java.io.File.pathSeparator))

@@ -226,7 +226,10 @@ public final class KeycloakServer implements AutoCloseable {
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         // The distribution would otherwise pick whatever JAVA_HOME the caller has; use the JVM running us.
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.putIfAbsent("JAVA_OPTS_APPEND", "-Djava.net.preferIPv4Stack=true");
+        String krb5 = System.getProperty("java.security.krb5.conf");
+        // Keycloak's Kerberos (SPNEGO) uses the same Kerberos configuration as the JVM that starts it.
+        env.putIfAbsent("JAVA_OPTS_APPEND", "-Djava.net.preferIPv4Stack=true"
+                + (krb5 == null || krb5.isBlank() ? "" : " -Djava.security.krb5.conf=" + krb5));
         env.putAll(serverOptions.environment());
         try {
             return builder.start();

@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.directory.manager;
 
+import com.claromentis.keycloak.directory.SyncScopes;
 import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import org.jboss.logging.Logger;
@@ -40,9 +41,9 @@ final class ManagerLDAPStorageMapper extends AbstractLDAPStorageMapper {
     private static final String SESSION_CACHE = ManagerLDAPStorageMapper.class.getName() + ".cache.";
 
     private final ManagerMapperSettings settings;
-    private final SyncCaches syncCaches;
+    private final SyncScopes<ManagerCache> syncCaches;
 
-    ManagerLDAPStorageMapper(ComponentModel mapperModel, LDAPStorageProvider ldapProvider, SyncCaches syncCaches) {
+    ManagerLDAPStorageMapper(ComponentModel mapperModel, LDAPStorageProvider ldapProvider, SyncScopes<ManagerCache> syncCaches) {
         super(mapperModel, ldapProvider);
         this.settings = ManagerMapperSettings.of(mapperModel);
         this.syncCaches = syncCaches;

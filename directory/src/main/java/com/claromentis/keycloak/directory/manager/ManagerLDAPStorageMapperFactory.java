@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.directory.manager;
 
+import com.claromentis.keycloak.directory.SyncScopes;
 import com.claromentis.keycloak.directory.BundleLdapMapperFactory;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import org.keycloak.component.ComponentModel;
@@ -28,7 +29,7 @@ public final class ManagerLDAPStorageMapperFactory extends BundleLdapMapperFacto
             .type(ProviderConfigProperty.STRING_TYPE).defaultValue(ManagerMapperSettings.DEFAULT_LDAP_ATTRIBUTE)
             .add().build();
 
-    private final SyncCaches syncCaches = new SyncCaches();
+    private final SyncScopes<ManagerCache> syncCaches = new SyncScopes<>(ManagerCache::new);
 
     public ManagerLDAPStorageMapperFactory() {
         super(PROVIDER_ID, "Claromentis manager: maps the directory's manager DN to the manager's username in the user "

@@ -64,10 +64,14 @@ public final class DirectoryAdminResourceFactory extends BundleAdminResourceFact
                                            @PathParam("vendor") String vendor,
                                            @QueryParam("groupsDn") String groupsDn,
                                            @QueryParam("syncGroup") List<String> syncGroups,
-                                           @QueryParam("rolesDn") String rolesDn) {
+                                           @QueryParam("rolesDn") String rolesDn,
+                                           @QueryParam("kerberosPrincipal") String kerberosPrincipal,
+                                           @QueryParam("keytab") String keytab,
+                                           @QueryParam("kerberosRealm") String kerberosRealm) {
             auth.realm().requireManageRealm();
             try {
-                return applier(componentId).run(vendor(vendor), groupsDn, syncGroups, rolesDn, false);
+                return applier(componentId).run(PresetRequest.of(vendor(vendor), groupsDn, syncGroups,
+                        rolesDn, kerberosPrincipal, keytab, kerberosRealm), false);
             } catch (IllegalArgumentException e) {
                 throw ErrorResponse.error(e.getMessage(), Response.Status.BAD_REQUEST);
             }
@@ -80,11 +84,15 @@ public final class DirectoryAdminResourceFactory extends BundleAdminResourceFact
                                          @PathParam("vendor") String vendor,
                                          @QueryParam("groupsDn") String groupsDn,
                                          @QueryParam("syncGroup") List<String> syncGroups,
-                                         @QueryParam("rolesDn") String rolesDn) {
+                                         @QueryParam("rolesDn") String rolesDn,
+                                         @QueryParam("kerberosPrincipal") String kerberosPrincipal,
+                                         @QueryParam("keytab") String keytab,
+                                         @QueryParam("kerberosRealm") String kerberosRealm) {
             auth.realm().requireManageRealm();
             Map<String, Object> result;
             try {
-                result = applier(componentId).run(vendor(vendor), groupsDn, syncGroups, rolesDn, true);
+                result = applier(componentId).run(PresetRequest.of(vendor(vendor), groupsDn, syncGroups,
+                        rolesDn, kerberosPrincipal, keytab, kerberosRealm), true);
             } catch (PresetApplier.PrivilegedParentGroup e) {
                 throw ErrorResponse.error(e.getMessage(), Response.Status.CONFLICT);
             } catch (IllegalArgumentException e) {

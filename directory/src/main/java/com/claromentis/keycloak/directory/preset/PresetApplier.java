@@ -63,24 +63,22 @@ final class PresetApplier {
         return name.replace('/', '-').trim();
     }
 
-    /**
-     * @param syncGroups the DNs of the groups whose members alone become users (the provider's filter), or empty to
-     *                   leave the provider's filter as it is
-     * @param rolesDn    where the directory's role groups are, or null to leave the roles setting as it is
-     * @throws IllegalArgumentException when a sync group or the roles DN is not a DN
-     */
-    Map<String, Object> run(Vendor vendor, String groupsDnParameter, List<String> syncGroups, String rolesDn,
-                            boolean apply) {
-        VendorPreset preset = VendorPreset.of(vendor, isWritable(), groupsDn(groupsDnParameter), groupsPath(), rolesDn);
+    /** Applies {@code request} (or, when {@code apply} is false, says what it would change). */
+    Map<String, Object> run(PresetRequest request, boolean apply) {
+        Vendor vendor = request.vendor();
+        List<String> syncGroups = request.syncGroups();
+        VendorPreset preset = VendorPreset.of(vendor, isWritable(), groupsDn(request.groupsDn()), groupsPath(),
+                request.rolesDn());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("vendor", vendor.pathName());
         out.put("applied", apply);
         out.put("groupsPath", groupsPath());
 
         Map<String, String> providerConfig = new LinkedHashMap<>(preset.providerConfig());
-        if (syncGroups != null && !syncGroups.isEmpty()) {
+        if (!syncGroups.isEmpty()) {
             providerConfig.put("customUserSearchFilter", VendorPreset.syncGroupsFilter(vendor, syncGroups));
         }
+        request.kerberos().ifPresent(kerberos -> providerConfig.putAll(kerberos.providerConfig()));
         Map<String, String> providerChanges = changes(provider.getConfig(), providerConfig);
         out.put("provider", Map.of("config", providerConfig, "action", action(providerChanges.isEmpty(), false)));
 

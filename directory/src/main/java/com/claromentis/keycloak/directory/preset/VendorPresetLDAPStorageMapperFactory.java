@@ -31,6 +31,9 @@ public final class VendorPresetLDAPStorageMapperFactory extends BundleLdapMapper
     static final String GROUPS_DN = "groups.dn";
     static final String SYNC_GROUPS = "sync.groups";
     static final String ROLES_DN = "roles.dn";
+    static final String KERBEROS_PRINCIPAL = "kerberos.principal";
+    static final String KEYTAB = "kerberos.keytab";
+    static final String KERBEROS_REALM = "kerberos.realm";
 
     private static final Logger LOG = Logger.getLogger(VendorPresetLDAPStorageMapperFactory.class);
 
@@ -53,6 +56,17 @@ public final class VendorPresetLDAPStorageMapperFactory extends BundleLdapMapper
                     + "holds the realm role of the group's name (never one that administers Keycloak, never one the "
                     + "provider did not create). Empty leaves the directory sync mapper's setting as it is.")
             .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(KERBEROS_PRINCIPAL).label("Kerberos service principal")
+            .helpText("Active Directory only, optional: desktop sign-in with the Windows logon's Kerberos ticket. The "
+                    + "service principal HTTP/<host browsers use for Keycloak>@<REALM>, registered as an SPN on a "
+                    + "service account. Browsers without a ticket get the password form.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(KEYTAB).label("Kerberos keytab")
+            .helpText("Absolute path of the keytab with that principal's AES keys, readable by Keycloak on every node.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
+            .property().name(KERBEROS_REALM).label("Kerberos realm")
+            .helpText("The users' Kerberos realm (the AD domain in capitals); empty for the principal's realm.")
+            .type(ProviderConfigProperty.STRING_TYPE).add()
             .build();
 
     public VendorPresetLDAPStorageMapperFactory() {
@@ -65,12 +79,8 @@ public final class VendorPresetLDAPStorageMapperFactory extends BundleLdapMapper
         Vendor vendor = vendor(config);
         PresetApplier applier = PresetApplier.forProvider(session, realm, config.getParentId()).orElseThrow(() ->
                 ComponentSettings.invalid("A vendor preset belongs under one of Keycloak's own LDAP providers"));
-        List<String> syncGroups = syncGroups(config);
         try {
-            if (!syncGroups.isEmpty()) {
-                VendorPreset.syncGroupsFilter(vendor, syncGroups);
-            }
-            VendorPreset.rolesDn(config.get(ROLES_DN));
+            request(config);
         } catch (IllegalArgumentException e) {
             throw ComponentSettings.invalid(e.getMessage());
         }
@@ -97,9 +107,14 @@ public final class VendorPresetLDAPStorageMapperFactory extends BundleLdapMapper
 
     private static void apply(KeycloakSession session, RealmModel realm, ComponentModel model) {
         PresetApplier.forProvider(session, realm, model.getParentId()).ifPresent(applier -> {
-            applier.run(vendor(model), model.get(GROUPS_DN), syncGroups(model), model.get(ROLES_DN), true);
+            applier.run(request(model), true);
             LOG.debugf("Vendor preset mapper '%s' applied its preset", model.getName());
         });
+    }
+
+    private static PresetRequest request(ComponentModel model) {
+        return PresetRequest.of(vendor(model), model.get(GROUPS_DN), syncGroups(model), model.get(ROLES_DN),
+                model.get(KERBEROS_PRINCIPAL), model.get(KEYTAB), model.get(KERBEROS_REALM));
     }
 
     private static Vendor vendor(ComponentModel model) {

@@ -1,6 +1,7 @@
 package com.claromentis.keycloak.directory.sync;
 
 import com.claromentis.keycloak.common.LogSafe;
+import com.claromentis.keycloak.directory.SyncScopes;
 import com.claromentis.keycloak.directory.sync.RemovalPlan.Decision;
 import com.claromentis.keycloak.directory.sync.RemovalPlan.Known;
 import com.claromentis.keycloak.directory.sync.RemovalPlan.Lookup;
@@ -61,13 +62,17 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
     private final DirectorySyncSettings settings;
     private final SyncReports reports;
     private final SyncReports.Refusals refusals;
+    /** Marks the thread a sync of the provider runs on, so its imports are queued as a bulk import. */
+    private final SyncScopes<Boolean> syncs;
     /** The warnings of the sync that is running, for its report. */
     private final List<String> warnings = new ArrayList<>();
 
-    DirectorySyncLDAPStorageMapper(ComponentModel mapperModel, LDAPStorageProvider ldapProvider, SyncReports reports) {
+    DirectorySyncLDAPStorageMapper(ComponentModel mapperModel, LDAPStorageProvider ldapProvider, SyncReports reports,
+                                   SyncScopes<Boolean> syncs) {
         super(mapperModel, ldapProvider);
         this.settings = DirectorySyncSettings.of(mapperModel);
         this.reports = reports;
+        this.syncs = syncs;
         this.refusals = reports.refusals();
     }
 
@@ -81,7 +86,7 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
             }
             LOG.infof("LDAP provider '%s': '%s' is back in the directory", providerName(), LogSafe.of(user.getUsername()));
         }
-        ProvisionAfterImport.add(getSession(), realm, user);
+        ProvisionAfterImport.add(getSession(), realm, user, inSync());
     }
 
     @Override
@@ -103,6 +108,9 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
     @Override
     public SynchronizationResult syncDataFromFederationProviderToKeycloak(RealmModel realm) {
         SyncKind kind = SyncKind.current();
+        if (kind != SyncKind.MAPPER_ACTION) {
+            syncs.begin(ldapProvider.getModel().getId());
+        }
         SynchronizationResult result = new SynchronizationResult();
         warnings.clear();
         refusals.reset(ldapProvider.getModel().getId());
@@ -408,11 +416,16 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
         if (recordMembership(realm, user, entry)) {
             evict(realm, user);
             result.increaseUpdated();
-            ProvisionAfterImport.add(getSession(), realm, user);
+            ProvisionAfterImport.add(getSession(), realm, user, inSync());
         }
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** Whether this thread runs a sync of the provider (rather than a sign-in or an administrator's lookup). */
+    private boolean inSync() {
+        return syncs.current(ldapProvider.getModel().getId()) != null;
+    }
 
     /** Whether normalised DN {@code dn} is {@code base} or below it. */
     private static boolean isWithin(String dn, String base) {

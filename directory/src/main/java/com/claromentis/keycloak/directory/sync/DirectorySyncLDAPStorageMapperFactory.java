@@ -1,6 +1,7 @@
 package com.claromentis.keycloak.directory.sync;
 
 import com.claromentis.keycloak.directory.BundleLdapMapperFactory;
+import com.claromentis.keycloak.directory.SyncScopes;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -61,6 +62,7 @@ public final class DirectorySyncLDAPStorageMapperFactory extends BundleLdapMappe
     }
 
     private final SyncReports reports = new SyncReports();
+    private final SyncScopes<Boolean> syncs = new SyncScopes<>(() -> Boolean.TRUE);
 
     /** What the mapper did at the start of each provider's last sync on this node. */
     public SyncReports reports() {
@@ -70,10 +72,11 @@ public final class DirectorySyncLDAPStorageMapperFactory extends BundleLdapMappe
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
         reports.forget(model.getParentId());
+        syncs.end(model.getParentId());
     }
 
     @Override
     protected AbstractLDAPStorageMapper createMapper(ComponentModel mapperModel, LDAPStorageProvider federationProvider) {
-        return new DirectorySyncLDAPStorageMapper(mapperModel, federationProvider, reports);
+        return new DirectorySyncLDAPStorageMapper(mapperModel, federationProvider, reports, syncs);
     }
 }

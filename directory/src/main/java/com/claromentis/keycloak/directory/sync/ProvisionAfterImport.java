@@ -25,14 +25,20 @@ final class ProvisionAfterImport {
     private final Map<String, UserModel> users = new LinkedHashMap<>();
     private final RealmModel realm;
     private final ProvisioningQueue queue;
+    private boolean bulk;
 
     private ProvisionAfterImport(RealmModel realm, ProvisioningQueue queue) {
         this.realm = realm;
         this.queue = queue;
     }
 
-    /** Records {@code user} for provisioning when the session's transaction is prepared. */
-    static void add(KeycloakSession session, RealmModel realm, UserModel user) {
+    /**
+     * Records {@code user} for provisioning when the session's transaction is prepared.
+     *
+     * @param bulk whether a sync imports the user (its changes are delivered once the sync is quiet), rather than a
+     *             sign-in (delivered at once)
+     */
+    static void add(KeycloakSession session, RealmModel realm, UserModel user, boolean bulk) {
         ProvisionAfterImport pending = session.getAttribute(KEY, ProvisionAfterImport.class);
         if (pending == null) {
             // Obtained now, while the transaction is open: the outbox can still arrange to wake its delivery.
@@ -57,9 +63,13 @@ final class ProvisionAfterImport {
             });
         }
         pending.users.put(user.getId(), user);
+        pending.bulk |= bulk;
     }
 
     private void flush() {
+        if (bulk) {
+            queue.bulkImport(realm);
+        }
         int queued = 0;
         for (UserModel user : users.values()) {
             if (queue.signedIn(realm, user)) {

@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.directory.manager;
 
+import com.claromentis.keycloak.directory.SyncScopes;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -237,7 +238,7 @@ class ManagerResolutionTest {
     class SyncScope {
 
         private final AtomicLong clock = new AtomicLong();
-        private final SyncCaches caches = new SyncCaches(clock::get);
+        private final SyncScopes<ManagerCache> caches = new SyncScopes<>(ManagerCache::new, clock::get);
 
         @Test
         @DisplayName("then that thread shares one cache for the provider until the next sync starts")
@@ -267,9 +268,9 @@ class ManagerResolutionTest {
         @DisplayName("then it ends once no user was imported on it for the idle time")
         void idleEnds() {
             caches.begin("ldap-1");
-            clock.addAndGet(SyncCaches.IDLE.toNanos());
+            clock.addAndGet(SyncScopes.IDLE.toNanos());
             assertThat(caches.current("ldap-1")).isNotNull();
-            clock.addAndGet(SyncCaches.IDLE.toNanos() + 1);
+            clock.addAndGet(SyncScopes.IDLE.toNanos() + 1);
 
             assertThat(caches.current("ldap-1")).isNull();
         }

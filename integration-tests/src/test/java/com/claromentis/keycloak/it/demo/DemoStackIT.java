@@ -40,6 +40,9 @@ class DemoStackIT {
 
     @AfterAll
     static void stop(KeycloakServer server) {
+        // The directory sync's changes are delivered once it is quiet; let them arrive before the realm goes.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).until(() -> server.admin()
+                .get("/admin/realms/" + DemoRealm.NAME + "/claromentis-outbox").path("pending").asLong() == 0);
         server.admin().deleteRealm(DemoRealm.NAME);
         ldap.close();
         sandbox.close();

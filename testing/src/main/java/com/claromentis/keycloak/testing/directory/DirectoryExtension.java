@@ -116,6 +116,16 @@ public final class DirectoryExtension implements BeforeAllCallback, ParameterRes
         server.restart(KeycloakServerOptions.builder().build());
     }
 
+    /**
+     * Points this JVM, and every Keycloak it starts, at the test domain's krb5.conf ({@link SambaAd#kerberosConfiguration}),
+     * unless the run names one of its own.
+     */
+    public static synchronized void kerberosForTheRun() {
+        if (System.getProperty("java.security.krb5.conf") == null) {
+            System.setProperty("java.security.krb5.conf", SambaAd.kerberosConfiguration().toString());
+        }
+    }
+
     /** Adds {@code caFile} to the suite's Keycloak options, for a Keycloak started after this call. */
     public static synchronized void trustInSuiteOptions(Path caFile) {
         String ca = caFile.toAbsolutePath().toString();

@@ -77,7 +77,7 @@ public final class SambaAd extends LdapDirectory {
         super(LDAP_PORT, LDAPS_PORT, BASE_DN, ADMIN_DN, ADMIN_PASSWORD);
         this.home = home;
         this.smbConf = home.resolve("etc/smb.conf");
-        this.krb5Conf = home.resolve("krb5.conf");
+        this.krb5Conf = kerberosConfiguration();
         this.commandLog = home.resolve("log/commands.log");
     }
 
@@ -364,13 +364,25 @@ public final class SambaAd extends LdapDirectory {
         }
     }
 
-    private void writeKrb5Conf() throws IOException {
-        Files.writeString(krb5Conf, """
+    private void writeKrb5Conf() {
+        kerberosConfiguration();
+    }
+
+    /**
+     * The run's krb5.conf for this test domain: the KDC at 127.0.0.1:88, no DNS lookups, {@code localhost} in the
+     * domain's realm. One file for every JVM of the run (this one's Java GSS, Keycloak's, and {@code KRB5_CONFIG} of
+     * the MIT tools), written at a fixed place before any of them reads it: the JDK reads its Kerberos configuration
+     * once, at first use.
+     */
+    public static synchronized Path kerberosConfiguration() {
+        Path file = Workspace.root().resolve("krb5.conf");
+        String text = """
                 [libdefaults]
                 \tdefault_realm = EXAMPLE.TEST
                 \tdns_lookup_kdc = false
                 \tdns_lookup_realm = false
                 \trdns = false
+                \tdns_canonicalize_hostname = false
 
                 [realms]
                 \tEXAMPLE.TEST = {
@@ -382,7 +394,15 @@ public final class SambaAd extends LdapDirectory {
                 \tlocalhost = EXAMPLE.TEST
                 \t.example.test = EXAMPLE.TEST
                 \texample.test = EXAMPLE.TEST
-                """, StandardCharsets.UTF_8);
+                """;
+        try {
+            if (!Files.exists(file) || !Files.readString(file, StandardCharsets.UTF_8).equals(text)) {
+                Files.writeString(file, text, StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot write the test domain's krb5.conf " + file, e);
+        }
+        return file;
     }
 
     private static List<String> provisionCommand(Path sambaTool, Path home, Path emptyConf) {
