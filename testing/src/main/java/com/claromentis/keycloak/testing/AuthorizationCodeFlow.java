@@ -50,8 +50,11 @@ final class AuthorizationCodeFlow {
             if (last.toString().startsWith(redirectUri)) {
                 return redeem(browser, baseUrl, realm, clientId, redirectUri, pkce, last, visited);
             }
-            Optional<Submission> submission = response.statusCode() == 200
-                    ? handler.onPage(response, Browser.forms(response))
+            // A realm with Kerberos sign-in serves its login page with 401 and a Negotiate challenge; a browser
+            // without a ticket shows the page all the same.
+            HttpResponse<String> shown = response;
+            Optional<Submission> submission = shown.statusCode() == 200 || shown.statusCode() == 401
+                    ? autoSubmitted(shown).or(() -> handler.onPage(shown, Browser.forms(shown)))
                     : Optional.empty();
             if (submission.isEmpty()) {
                 return SignInResult.refused(response.statusCode(), response.body(), Browser.errorText(response.body()), visited);
@@ -60,6 +63,17 @@ final class AuthorizationCodeFlow {
             response = browser.follow(browser.post(submission.get().action(), submission.get().fields()), redirectUri, visited);
         }
         return SignInResult.refused(response.statusCode(), response.body(), "More than " + MAX_PAGES + " pages", visited);
+    }
+
+    /**
+     * The form a page submits by itself on load, as a browser with JavaScript does (Keycloak's "Kerberos Unsupported"
+     * page that comes with a Negotiate challenge), or empty.
+     */
+    private static Optional<Submission> autoSubmitted(HttpResponse<String> page) {
+        if (!page.body().contains("document.forms[0].submit()")) {
+            return Optional.empty();
+        }
+        return Browser.forms(page).stream().findFirst().map(form -> new Submission(form.action(), form.inputs()));
     }
 
     private static SignInResult redeem(Browser browser, String baseUrl, String realm, String clientId, String redirectUri,

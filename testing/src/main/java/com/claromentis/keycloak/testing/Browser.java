@@ -38,8 +38,8 @@ import java.util.stream.Collectors;
  */
 public final class Browser {
 
-    private static final Pattern FORM = Pattern.compile("<form([^>]*)>(.*?)</form>", Pattern.DOTALL);
-    private static final Pattern INPUT = Pattern.compile("<(?:input|button)([^>]*)>", Pattern.DOTALL);
+    private static final Pattern FORM = Pattern.compile("<form([^>]*)>(.*?)</form>", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
+    private static final Pattern INPUT = Pattern.compile("<(?:input|button)([^>]*)>", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
     private static final Pattern ATTRIBUTE = Pattern.compile("([\\w-]+)=\"([^\"]*)\"");
     private static final Pattern ERROR_TEXT = Pattern.compile(
             "(?:id=\"input-error[^\"]*\"|class=\"[^\"]*(?:pf-m-error|alert-error|kc-feedback-text|pf-v5-c-alert__title|pf-v5-c-helper-text__item-text)[^\"]*\")[^>]*>\\s*(?:<[^>]+>\\s*)*([^<]+?)\\s*<",
@@ -51,6 +51,16 @@ public final class Browser {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private final Map<String, Map<String, String>> cookiesByOrigin = new ConcurrentHashMap<>();
+    /** The SPNEGO token this browser's user answers a Negotiate challenge with (null: no Kerberos ticket). */
+    private volatile java.util.function.Supplier<String> negotiate;
+
+    /**
+     * Answers {@code 401 WWW-Authenticate: Negotiate} as a browser whose user holds a Kerberos ticket does: the same
+     * request again, with {@code Authorization: Negotiate <token>}. A supplier answering null has no ticket.
+     */
+    public void negotiate(java.util.function.Supplier<String> token) {
+        this.negotiate = token;
+    }
 
     public HttpResponse<String> get(URI uri) {
         return send(HttpRequest.newBuilder(uri).GET().build());
@@ -174,6 +184,28 @@ public final class Browser {
                 builder.header("Cookie", cookies);
             }
             HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            java.util.function.Supplier<String> kerberos = negotiate;
+            if (kerberos != null && response.statusCode() == 401 && request.headers().firstValue("Authorization").isEmpty()
+                    && response.headers().allValues("WWW-Authenticate").stream().anyMatch(v -> v.startsWith("Negotiate"))) {
+                String token = kerberos.get();
+                if (token != null) {
+                    remember(jar, response);
+                    return send(HttpRequest.newBuilder(request, (name, value) -> true)
+                            .header("Authorization", "Negotiate " + token).build());
+                }
+            }
+            remember(jar, response);
+            return response;
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted during " + request.method() + " " + request.uri(), e);
+        }
+    }
+
+    private static void remember(Map<String, String> jar, HttpResponse<String> response) {
+        {
             for (String header : response.headers().allValues("Set-Cookie")) {
                 String[] parts = header.split(";");
                 int eq = parts[0].indexOf('=');
@@ -195,12 +227,6 @@ public final class Browser {
                     jar.put(key, value);
                 }
             }
-            return response;
-        } catch (IOException e) {
-            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
         }
     }
 

@@ -37,6 +37,21 @@ public final class LoginClient {
         });
     }
 
+    /**
+     * Makes this browser's user hold a Kerberos ticket: Keycloak's Negotiate challenge is answered with the SPNEGO
+     * token {@code token} supplies (null: no ticket after all), as a browser on a domain-joined PC does.
+     */
+    public LoginClient withKerberos(java.util.function.Supplier<String> token) {
+        browser.negotiate(token);
+        return this;
+    }
+
+    /** Opens the sign-in and submits nothing: it succeeds only when Keycloak signs the user in without a form. */
+    public SignInResult openSignIn() {
+        return AuthorizationCodeFlow.run(browser, baseUrl, realm, TestRealm.TEST_CLIENT, TestRealm.TEST_REDIRECT_URI,
+                Map.of(), (page, forms) -> Optional.empty());
+    }
+
     /** The page Keycloak shows for a GET, without following redirects. */
     public HttpResponse<String> get(String url) {
         return browser.get(URI.create(url));

@@ -14,15 +14,16 @@ import org.keycloak.storage.ldap.mappers.TxAwareLDAPUserModelDelegate;
  * eDirectory's {@code loginDisabled} (TRUE = disabled) as Keycloak's enabled state; Keycloak's attribute mapper can
  * only copy a boolean, not invert it.
  */
-final class LoginDisabledLDAPStorageMapper extends AbstractLDAPStorageMapper {
+public final class LoginDisabledLDAPStorageMapper extends AbstractLDAPStorageMapper {
 
-    static final String ATTRIBUTE = "loginDisabled";
+    public static final String ATTRIBUTE = "loginDisabled";
 
     LoginDisabledLDAPStorageMapper(ComponentModel mapperModel, LDAPStorageProvider ldapProvider) {
         super(mapperModel, ldapProvider);
     }
 
-    static boolean enabled(String loginDisabled) {
+    /** Whether an eDirectory {@code loginDisabled} value lets the user in. */
+    public static boolean enabled(String loginDisabled) {
         return !"TRUE".equalsIgnoreCase(loginDisabled == null ? null : loginDisabled.trim());
     }
 

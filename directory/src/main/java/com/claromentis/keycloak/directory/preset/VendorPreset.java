@@ -67,6 +67,11 @@ public record VendorPreset(Vendor vendor, Map<String, String> providerConfig, Li
         // Keycloak would otherwise delete an imported user whose lookup misses them, before Claromentis hears of it;
         // the directory sync mapper removes (and confirms) instead, and Keycloak shows such a user as disabled.
         provider.put("removeInvalidUsersEnabled", "false");
+        if (vendor == Vendor.AD) {
+            // Where Keycloak finds the user of a Kerberos ticket: its default for AD, set here because a provider
+            // created with another vendor keeps that vendor's (krb5PrincipalName, which AD does not have).
+            provider.put("krbPrincipalAttribute", "userPrincipalName");
+        }
 
         List<MapperSpec> mappers = new ArrayList<>();
         mappers.add(attribute("username", "username", a.username(), writable));

@@ -2,6 +2,7 @@ package com.claromentis.keycloak.directory.sync;
 
 import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.directory.SyncScopes;
+import com.claromentis.keycloak.directory.edirectory.LoginDisabledLDAPStorageMapper;
 import com.claromentis.keycloak.directory.sync.RemovalPlan.Decision;
 import com.claromentis.keycloak.directory.sync.RemovalPlan.Known;
 import com.claromentis.keycloak.directory.sync.RemovalPlan.Lookup;
@@ -89,9 +90,37 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
         ProvisionAfterImport.add(getSession(), realm, user, inSync());
     }
 
+    /**
+     * A user whose directory entry, as just read, says the account is disabled (AD {@code userAccountControl} bit 2,
+     * eDirectory {@code loginDisabled}) is disabled now, not at the next sync: a Kerberos ticket the user obtained
+     * before an administrator disabled them stays valid for hours, and no LDAP bind checks it.
+     */
     @Override
     public UserModel proxy(LDAPObject ldapUser, UserModel delegate, RealmModel realm) {
-        return delegate;
+        if (!disabledInDirectory(ldapUser)) {
+            return delegate;
+        }
+        return new org.keycloak.models.utils.UserModelDelegate(delegate) {
+            @Override
+            public boolean isEnabled() {
+                return false;
+            }
+        };
+    }
+
+    /** Whether the entry carries a vendor's disabled flag that is set; an entry without one is not judged here. */
+    static boolean disabledInDirectory(LDAPObject entry) {
+        String uac = entry.getAttributeAsString("userAccountControl");
+        if (uac != null) {
+            try {
+                return (Long.parseLong(uac.trim()) & 2L) != 0;
+            } catch (NumberFormatException e) {
+                // Not a number: the sync's own mappers report it; a sign-in is not refused for it.
+                return false;
+            }
+        }
+        String loginDisabled = entry.getAttributeAsString(LoginDisabledLDAPStorageMapper.ATTRIBUTE);
+        return loginDisabled != null && !LoginDisabledLDAPStorageMapper.enabled(loginDisabled);
     }
 
     @Override
