@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.directory.manager;
 
+import com.claromentis.keycloak.directory.DirectoryQueries;
 import com.claromentis.keycloak.directory.SyncScopes;
 import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
@@ -188,7 +189,8 @@ final class ManagerLDAPStorageMapper extends AbstractLDAPStorageMapper {
             return Optional.empty();
         }
         LDAPConfig config = ldapProvider.getLdapIdentityStore().getConfig();
-        try (LDAPQuery query = LDAPUtils.createQueryForUserSearch(ldapProvider, realm)) {
+        try (LDAPQuery query = DirectoryQueries.users(ldapProvider, config.getUsernameLdapAttribute(),
+                settings.ldapAttribute())) {
             query.addWhereCondition(new LDAPQueryConditionsBuilder().equal(first.getType(), value));
             for (LDAPObject entry : query.getResultList()) {
                 if (entry.getDn().getLdapName().equals(dn)) {

@@ -1,6 +1,7 @@
 package com.claromentis.keycloak.directory.sync;
 
 import com.claromentis.keycloak.common.LogSafe;
+import com.claromentis.keycloak.directory.DirectoryQueries;
 import com.claromentis.keycloak.directory.SyncScopes;
 import com.claromentis.keycloak.directory.edirectory.LoginDisabledLDAPStorageMapper;
 import com.claromentis.keycloak.directory.sync.RemovalPlan.Decision;
@@ -288,15 +289,7 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
     /** Every user the provider syncs, by UUID, with nothing but the UUID read; paged as the provider is. */
     private Set<String> listedUuids(RealmModel realm) {
         LDAPConfig config = ldapProvider.getLdapIdentityStore().getConfig();
-        try (LDAPQuery query = new LDAPQuery(ldapProvider)) {
-            query.setSearchDn(config.getUsersDn());
-            query.setSearchScope(config.getSearchScope());
-            query.addObjectClasses(config.getUserObjectClasses());
-            String filter = config.getCustomUserSearchFilter();
-            if (filter != null && !filter.isBlank()) {
-                query.addWhereCondition(new LDAPQueryConditionsBuilder().addCustomLDAPFilter(filter));
-            }
-            query.addReturningLdapAttribute(config.getUuidLDAPAttributeName());
+        try (LDAPQuery query = DirectoryQueries.users(ldapProvider, config.getUuidLDAPAttributeName())) {
             Set<String> uuids = new HashSet<>();
             for (LDAPObject entry : LDAPUtils.loadAllLDAPObjects(query, ldapProvider)) {
                 if (entry.getUuid() != null) {

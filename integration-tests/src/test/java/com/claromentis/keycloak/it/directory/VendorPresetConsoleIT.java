@@ -95,6 +95,23 @@ class VendorPresetConsoleIT {
         }
 
         @Test
+        @DisplayName("then Kerberos settings that are malformed, or a keytab Keycloak cannot read, are refused at save, and the provider keeps Kerberos off")
+        void kerberos(TestRealm realm) {
+            HttpResponse<String> principal = addPresetMapper(realm, ldap.id(), Map.of("vendor", List.of("ad"),
+                    "kerberos.principal", List.of("HTTP/sso.example.com@EXAMPLE.COM\nkeyTab=/etc/shadow"),
+                    "kerberos.keytab", List.of("/etc/hostname")));
+            HttpResponse<String> keytab = addPresetMapper(realm, ldap.id(), Map.of("vendor", List.of("ad"),
+                    "kerberos.principal", List.of("HTTP/sso.example.com@EXAMPLE.COM"),
+                    "kerberos.keytab", List.of("/nonexistent/keycloak.keytab")));
+
+            assertThat(principal.statusCode()).isEqualTo(400);
+            assertThat(principal.body()).contains("HTTP/<host>@<REALM>");
+            assertThat(keytab.statusCode()).isEqualTo(400);
+            assertThat(keytab.body()).contains("cannot read the keytab");
+            assertThat(ldap.setting("allowKerberosAuthentication")).isNotEqualTo("true");
+        }
+
+        @Test
         @DisplayName("then an unknown vendor is refused at save")
         void unknownVendor(TestRealm realm) {
             HttpResponse<String> response = addPresetMapper(realm, ldap.id(), Map.of("vendor", List.of("novell")));
