@@ -82,6 +82,11 @@ final class DirectoryRoles {
     static boolean apply(RealmModel realm, UserModel user, String ownerId, Set<String> wanted,
                          BiConsumer<String, String> refused) {
         Set<String> before = new TreeSet<>(user.getAttributeStream(ClaromentisProfile.DIRECTORY_ROLES).toList());
+        if (before.isEmpty() && wanted.isEmpty()) {
+            return false;
+        }
+        // One read of the user's role mappings, not one per role.
+        Set<String> held = user.getRoleMappingsStream().map(RoleModel::getId).collect(java.util.stream.Collectors.toSet());
         Set<String> granted = new TreeSet<>();
         boolean changed = false;
         for (String name : wanted) {
@@ -98,7 +103,7 @@ final class DirectoryRoles {
                 continue;
             }
             granted.add(name);
-            if (!user.hasDirectRole(role)) {
+            if (!held.contains(role.getId())) {
                 user.grantRole(role);
                 changed = true;
             }
@@ -109,7 +114,7 @@ final class DirectoryRoles {
             }
             RoleModel role = realm.getRole(name);
             if (role != null && ownerId.equals(role.getFirstAttribute(ClaromentisProfile.MANAGED_BY))
-                    && user.hasDirectRole(role)) {
+                    && held.contains(role.getId())) {
                 user.deleteRoleMapping(role);
                 changed = true;
             }
