@@ -177,6 +177,9 @@ public final class KeycloakServer implements AutoCloseable {
         conf.put("http-management-port", Integer.toString(managementPort));
         conf.put("hostname-strict", "false");
         conf.put("log-level", "INFO");
+        // One node: no cluster transport. Keycloak's default (ispn) opens JGroups listeners on the machine's other
+        // interfaces and, after a kill -9 restart, waits for the dead node's JOIN answer for seconds.
+        conf.put("cache", "local");
         conf.putAll(serverOptions.options());
         StringBuilder text = new StringBuilder("# Written by claromentis-testing; regenerated on every start.\n");
         conf.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
