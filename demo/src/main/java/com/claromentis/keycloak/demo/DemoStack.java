@@ -45,8 +45,10 @@ public final class DemoStack implements AutoCloseable {
         try {
             stack.start(Path.of(property("demo.properties", "demo/target/demo.properties")),
                     Path.of(property("demo.work.dir", ".demo")));
-        } catch (RuntimeException e) {
-            System.err.println("The demo stack did not start: " + e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            // A missing class (a broken classpath) must end the launcher too: the directory's listener thread would
+            // otherwise keep the JVM, and the terminal, waiting.
+            System.err.println("The demo stack did not start: " + e);
             System.exit(1);
         }
         stack.printWelcome();
