@@ -205,27 +205,25 @@ public final class Browser {
     }
 
     private static void remember(Map<String, String> jar, HttpResponse<String> response) {
-        {
-            for (String header : response.headers().allValues("Set-Cookie")) {
-                String[] parts = header.split(";");
-                int eq = parts[0].indexOf('=');
-                if (eq <= 0) {
-                    continue;
+        for (String header : response.headers().allValues("Set-Cookie")) {
+            String[] parts = header.split(";");
+            int eq = parts[0].indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String cookiePath = "/";
+            for (int i = 1; i < parts.length; i++) {
+                String attribute = parts[i].trim();
+                if (attribute.toLowerCase(Locale.ROOT).startsWith("path=")) {
+                    cookiePath = attribute.substring(5);
                 }
-                String cookiePath = "/";
-                for (int i = 1; i < parts.length; i++) {
-                    String attribute = parts[i].trim();
-                    if (attribute.toLowerCase(Locale.ROOT).startsWith("path=")) {
-                        cookiePath = attribute.substring(5);
-                    }
-                }
-                String key = parts[0].substring(0, eq).trim() + "|" + cookiePath;
-                String value = parts[0].substring(eq + 1);
-                if (header.toLowerCase(Locale.ROOT).contains("max-age=0") || value.isEmpty()) {
-                    jar.remove(key);
-                } else {
-                    jar.put(key, value);
-                }
+            }
+            String key = parts[0].substring(0, eq).trim() + "|" + cookiePath;
+            String value = parts[0].substring(eq + 1);
+            if (header.toLowerCase(Locale.ROOT).contains("max-age=0") || value.isEmpty()) {
+                jar.remove(key);
+            } else {
+                jar.put(key, value);
             }
         }
     }

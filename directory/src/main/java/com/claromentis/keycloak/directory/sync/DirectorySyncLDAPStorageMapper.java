@@ -34,6 +34,7 @@ import org.keycloak.storage.ldap.idm.query.internal.LDAPQuery;
 import org.keycloak.storage.ldap.idm.query.internal.LDAPQueryConditionsBuilder;
 import org.keycloak.storage.ldap.mappers.AbstractLDAPStorageMapper;
 import org.keycloak.storage.ldap.mappers.LDAPStorageMapper;
+import org.keycloak.storage.ldap.mappers.msad.UserAccountControl;
 import org.keycloak.storage.user.SynchronizationResult;
 
 import javax.naming.directory.SearchControls;
@@ -111,10 +112,10 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
 
     /** Whether the entry carries a vendor's disabled flag that is set; an entry without one is not judged here. */
     static boolean disabledInDirectory(LDAPObject entry) {
-        String uac = entry.getAttributeAsString("userAccountControl");
+        String uac = entry.getAttributeAsString(LDAPConstants.USER_ACCOUNT_CONTROL);
         if (uac != null) {
             try {
-                return (Long.parseLong(uac.trim()) & 2L) != 0;
+                return UserAccountControl.of(uac.trim()).has(UserAccountControl.ACCOUNTDISABLE);
             } catch (NumberFormatException e) {
                 // Not a number: the sync's own mappers report it; a sign-in is not refused for it.
                 return false;

@@ -115,7 +115,6 @@ public final class SambaAd extends LdapDirectory {
             tls.issue(home.resolve("private/tls"), HOST_NAME + ".example.test", HOST_NAME + ".example.test");
             SambaAd started = new SambaAd(home);
             started.provisionTime = Duration.between(begin, Instant.now());
-            started.writeKrb5Conf();
             Instant launched = Instant.now();
             Commands.run(home, log, Duration.ofSeconds(60), Map.of(),
                     List.of(sambaBinary.toString(), "-s", smbConf.toString(), "-D"));
@@ -362,10 +361,6 @@ public final class SambaAd extends LdapDirectory {
             throw new IllegalStateException("Cannot bind to the Samba AD DC over LDAPS as " + ADMIN_DN + ": "
                     + e.getMessage(), e);
         }
-    }
-
-    private void writeKrb5Conf() {
-        kerberosConfiguration();
     }
 
     /**
