@@ -86,4 +86,26 @@ public final class ComponentSettings {
         String clean = value.replaceAll("\\p{Cntrl}", "?");
         return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
     }
+
+    /**
+     * Whether {@code model} differs from what the realm stores for it only in Keycloak's own "last sync" time. Keycloak
+     * saves a user storage component after every sync to record that time, and a save runs
+     * {@code validateConfiguration}: checks that talk to a server (a probe, a domain lookup) are for settings an
+     * administrator changed, not for every sync.
+     */
+    public static boolean onlySyncTimeChanged(org.keycloak.models.RealmModel realm, ComponentModel model) {
+        ComponentModel stored = model.getId() == null ? null : realm.getComponent(model.getId());
+        if (stored == null || !java.util.Objects.equals(stored.getName(), model.getName())) {
+            return false;
+        }
+        var before = new java.util.HashMap<>(stored.getConfig());
+        var after = new java.util.HashMap<>(model.getConfig());
+        // Keycloak 26.7 keeps one time per kind of sync: lastSync, lastSync_FULL, lastSync_CHANGED...
+        before.keySet().removeIf(key -> key.startsWith(LAST_SYNC));
+        after.keySet().removeIf(key -> key.startsWith(LAST_SYNC));
+        return before.equals(after);
+    }
+
+    /** The config key (and prefix) under which Keycloak records a user storage component's last syncs. */
+    private static final String LAST_SYNC = "lastSync";
 }

@@ -41,23 +41,35 @@ public final class KeycloakHttpSettings {
         }
         try (VaultStringSecret secret = session.vault().getStringSecret(value)) {
             // Keep the message free of the reference's value: it may be a secret typed in clear by mistake.
-            return secret.get().orElseThrow(() -> new IllegalStateException("A vault reference in the People API settings "
-                    + "does not resolve: check the vault configuration"));
+            return secret.get().orElseThrow(() -> new IllegalStateException("A vault reference in the settings does not "
+                    + "resolve: check the vault configuration"));
         }
     }
 
     /** Adds Keycloak's truststore (when one is configured) and proxy mappings to a client configuration. */
     public static PeopleApiConfig.Builder apply(KeycloakSession session, PeopleApiConfig.Builder builder) {
-        TruststoreProvider truststore = session.getProvider(TruststoreProvider.class);
-        if (truststore != null && truststore.getTruststore() != null) {
-            X509TrustManager trustManager = trustManager(truststore.getTruststore());
-            builder.tls(sslContext(trustManager).getSocketFactory(), trustManager);
-        }
-        ProxyMappings mappings = proxyMappings();
-        if (mappings != null && !mappings.isEmpty()) {
-            builder.proxySelector(new MappedProxySelector(mappings));
-        }
+        trustManager(session).ifPresent(trust -> builder.tls(sslContext(trust).getSocketFactory(), trust));
+        proxySelector().ifPresent(builder::proxySelector);
         return builder;
+    }
+
+    /** The same for any other OkHttp client of the bundle (Microsoft Graph). */
+    public static okhttp3.OkHttpClient.Builder apply(KeycloakSession session, okhttp3.OkHttpClient.Builder builder) {
+        trustManager(session).ifPresent(trust -> builder.sslSocketFactory(sslContext(trust).getSocketFactory(), trust));
+        proxySelector().ifPresent(builder::proxySelector);
+        return builder;
+    }
+
+    private static java.util.Optional<X509TrustManager> trustManager(KeycloakSession session) {
+        TruststoreProvider truststore = session.getProvider(TruststoreProvider.class);
+        return truststore == null || truststore.getTruststore() == null ? java.util.Optional.empty()
+                : java.util.Optional.of(trustManager(truststore.getTruststore()));
+    }
+
+    private static java.util.Optional<ProxySelector> proxySelector() {
+        ProxyMappings mappings = proxyMappings();
+        return mappings == null || mappings.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(new MappedProxySelector(mappings));
     }
 
     private static ProxyMappings proxyMappings() {
@@ -77,7 +89,7 @@ public final class KeycloakHttpSettings {
             }
             throw new IllegalStateException("Keycloak's truststore yields no X.509 trust manager");
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Keycloak's truststore cannot be used for the People API: " + e.getMessage(), e);
+            throw new IllegalStateException("Keycloak's truststore cannot be used: " + e.getMessage(), e);
         }
     }
 
@@ -87,7 +99,7 @@ public final class KeycloakHttpSettings {
             context.init(null, new TrustManager[] {trustManager}, null);
             return context;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Cannot set up TLS for the People API: " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot set up TLS: " + e.getMessage(), e);
         }
     }
 

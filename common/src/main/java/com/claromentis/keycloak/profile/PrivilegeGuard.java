@@ -75,4 +75,14 @@ public final class PrivilegeGuard {
                 || (clientId != null && clientId.endsWith(MASTER_ADMIN_CLIENT_SUFFIX)
                     && client.getRealm() != null && "master".equals(client.getRealm().getName()));
     }
+
+    /**
+     * Takes every role that administers Keycloak off a group a source fills, and returns those taken: whoever can
+     * put people into that group at the source must never make them Keycloak administrators.
+     */
+    public static java.util.List<RoleModel> withdraw(GroupModel group) {
+        java.util.List<RoleModel> privileged = group.getRoleMappingsStream().filter(PrivilegeGuard::isPrivileged).toList();
+        privileged.forEach(group::deleteRoleMapping);
+        return privileged;
+    }
 }

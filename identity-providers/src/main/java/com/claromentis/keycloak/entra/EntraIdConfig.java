@@ -16,6 +16,12 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.utils.KeycloakSessionUtil;
 
+import com.claromentis.keycloak.tenant.DiscoveryTenantLookup;
+import com.claromentis.keycloak.tenant.EntraAuthority;
+import com.claromentis.keycloak.tenant.EntraRealmTenant;
+import com.claromentis.keycloak.tenant.EntraTenants;
+import com.claromentis.keycloak.tenant.TenantLookup;
+
 /**
  * Typed view of an {@code entra-id} provider's config map. Everything the OIDC broker needs (endpoints, issuer,
  * JWKS, signature validation) is derived from the tenant and the authority host, so an admin cannot point the
@@ -23,9 +29,9 @@ import org.keycloak.utils.KeycloakSessionUtil;
  */
 public final class EntraIdConfig extends OIDCIdentityProviderConfig {
 
-    public static final String TENANT = "tenant";
+    public static final String TENANT = EntraRealmTenant.TENANT;
     public static final String AUTHORITY_HOST = "authorityHost";
-    public static final String ALLOW_GUEST_USERS = "allowGuestUsers";
+    public static final String ALLOW_GUEST_USERS = EntraRealmTenant.ALLOW_GUEST_USERS;
     /** Keycloak's own key, so the OIDC broker's token checks use the same skew as ours. */
     public static final String CLOCK_SKEW = IdentityProviderModel.ALLOWED_CLOCK_SKEW;
 
@@ -206,55 +212,15 @@ public final class EntraIdConfig extends OIDCIdentityProviderConfig {
         if (session == null) {
             throw new IllegalStateException("entra-id configuration can only be validated inside a Keycloak session");
         }
-        prepareForSave(new DiscoveryTenantLookup(session),
-                session.identityProviders().getAllStream(IdentityProviderQuery.any(), null, null));
+        prepareForSave(new DiscoveryTenantLookup(session), EntraRealmTenant.signInProviders(session));
+        // A directory sync of the realm may have bound it to its tenant before any sign-in provider existed.
+        EntraRealmTenant.requireOnly(getTenant(), Stream.empty(), EntraRealmTenant.directories(realm));
         super.validate(realm);
         realm.setAttribute(EntraTenants.REALM_TENANT_ATTRIBUTE, getTenant());
     }
 
     static String resolveTenant(String input, EntraAuthority authority, TenantLookup lookup) {
-        String tenant = input == null ? "" : input.trim().toLowerCase(Locale.ROOT);
-        if (tenant.isEmpty()) {
-            throw new IllegalArgumentException("Tenant is required: enter the Directory (tenant) ID or a verified domain");
-        }
-        EntraTenants.refusalReason(tenant).ifPresent(why -> {
-            throw new IllegalArgumentException("Tenant '" + tenant + "' is refused because " + why
-                    + "; a realm must be bound to exactly one organisation's tenant ID");
-        });
-        if (EntraTenants.isGuid(tenant)) {
-            return tenant;
-        }
-        if (!EntraTenants.isDomain(tenant)) {
-            throw new IllegalArgumentException("Tenant must be a Directory (tenant) ID such as "
-                    + "00000000-0000-0000-0000-000000000000 or a verified domain such as contoso.onmicrosoft.com");
-        }
-        String issuer;
-        try {
-            issuer = lookup.issuerOf(authority.discoveryDocument(tenant));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("Could not resolve domain '" + tenant + "' to a tenant ID at "
-                    + authority.base() + ": " + e.getMessage(), e);
-        }
-        String resolved = tenantOfIssuer(issuer, authority);
-        if (resolved == null) {
-            throw new IllegalArgumentException("Domain '" + tenant + "' did not resolve to a single tenant at "
-                    + authority.base() + "; enter the Directory (tenant) ID instead");
-        }
-        EntraTenants.refusalReason(resolved).ifPresent(why -> {
-            throw new IllegalArgumentException("Domain '" + tenant + "' resolves to a refused tenant because " + why);
-        });
-        return resolved;
-    }
-
-    /** @return the GUID in {@code {authority}/{guid}/v2.0}, or null if the issuer has any other shape */
-    static String tenantOfIssuer(String issuer, EntraAuthority authority) {
-        String prefix = authority.base() + "/";
-        String suffix = "/v2.0";
-        if (issuer == null || !issuer.startsWith(prefix) || !issuer.endsWith(suffix)) {
-            return null;
-        }
-        String middle = issuer.substring(prefix.length(), issuer.length() - suffix.length());
-        return EntraTenants.isGuid(middle) ? middle : null;
+        return EntraTenants.resolve(input, authority, lookup);
     }
 
     private void checkClockSkew() {
@@ -275,17 +241,7 @@ public final class EntraIdConfig extends OIDCIdentityProviderConfig {
     }
 
     private void requireOneTenantPerRealm(String tenant, Stream<IdentityProviderModel> realmProviders) {
-        realmProviders
-                .filter(p -> EntraIdIdentityProviderFactory.PROVIDER_ID.equals(p.getProviderId()))
-                .filter(p -> !isSameProvider(p))
-                .forEach(p -> {
-                    Map<String, String> config = p.getConfig();
-                    String other = config == null ? null : config.get(TENANT);
-                    if (other != null && !other.trim().toLowerCase(Locale.ROOT).equals(tenant)) {
-                        throw new IllegalArgumentException("This realm already signs in with Entra tenant " + other
-                                + " through provider '" + p.getAlias() + "'; a realm may use only one Entra tenant");
-                    }
-                });
+        EntraRealmTenant.requireOnly(tenant, realmProviders.filter(p -> !isSameProvider(p)), Stream.empty());
     }
 
     private boolean isSameProvider(IdentityProviderModel other) {

@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.entra;
 
+import com.claromentis.keycloak.tenant.EntraTenants;
 import java.util.Optional;
 import java.util.function.Predicate;
 

@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.entra;
 
+import com.claromentis.keycloak.tenant.EntraTenants;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;

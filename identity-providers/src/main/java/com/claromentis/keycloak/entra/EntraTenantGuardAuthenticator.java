@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.entra;
 
+import com.claromentis.keycloak.tenant.EntraRealmTenant;
 import java.util.Optional;
 
 import jakarta.ws.rs.core.Response;

@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.entra;
 
+import com.claromentis.keycloak.tenant.EntraRealmTenant;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,5 +1,7 @@
 package com.claromentis.keycloak.entra;
 
+import com.claromentis.keycloak.tenant.EntraAuthority;
+import com.claromentis.keycloak.tenant.EntraTenants;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
 package com.claromentis.keycloak.entra;
 
+import com.claromentis.keycloak.tenant.TenantLookup;
+import com.claromentis.keycloak.tenant.EntraTenants;
 import static com.claromentis.keycloak.entra.TestTokens.CLIENT_ID;
 import static com.claromentis.keycloak.entra.TestTokens.OTHER_TENANT;
 import static com.claromentis.keycloak.entra.TestTokens.TENANT;

@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.entra;
 
+import com.claromentis.keycloak.tenant.EntraTenants;
 import static com.claromentis.keycloak.entra.TestTokens.OTHER_TENANT;
 import static com.claromentis.keycloak.entra.TestTokens.TENANT;
 import static org.assertj.core.api.Assertions.assertThat;

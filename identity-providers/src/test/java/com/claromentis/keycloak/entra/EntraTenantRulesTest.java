@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.entra;
 
+import com.claromentis.keycloak.tenant.EntraTenants;
 import static com.claromentis.keycloak.entra.TestTokens.CLIENT_ID;
 import static com.claromentis.keycloak.entra.TestTokens.NOW;
 import static com.claromentis.keycloak.entra.TestTokens.OTHER_TENANT;

@@ -1,5 +1,7 @@
 package com.claromentis.keycloak.entra;
 
+import com.claromentis.keycloak.tenant.EntraAuthority;
+import com.claromentis.keycloak.tenant.EntraTenants;
 import static com.claromentis.keycloak.entra.TestTokens.CLIENT_ID;
 import static com.claromentis.keycloak.entra.TestTokens.ISSUER;
 import static com.claromentis.keycloak.entra.TestTokens.NOW;

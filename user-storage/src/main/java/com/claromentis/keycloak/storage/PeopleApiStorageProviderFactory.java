@@ -63,7 +63,7 @@ public final class PeopleApiStorageProviderFactory
         PeopleApiStorageConfig config = new PeopleApiStorageConfig(model);
         config.validate();
         alignCachePolicy(model, storage, config);
-        if (!storage.isEnabled()) {
+        if (!storage.isEnabled() || com.claromentis.keycloak.connection.ComponentSettings.onlySyncTimeChanged(realm, model)) {
             return;
         }
         // An administrator learns at once that the URL or credentials are wrong, not at the next sign-in.

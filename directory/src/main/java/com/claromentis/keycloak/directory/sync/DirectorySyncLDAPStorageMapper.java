@@ -4,9 +4,10 @@ import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.directory.DirectoryQueries;
 import com.claromentis.keycloak.directory.SyncScopes;
 import com.claromentis.keycloak.directory.edirectory.LoginDisabledLDAPStorageMapper;
-import com.claromentis.keycloak.directory.sync.RemovalPlan.Decision;
-import com.claromentis.keycloak.directory.sync.RemovalPlan.Known;
-import com.claromentis.keycloak.directory.sync.RemovalPlan.Lookup;
+import com.claromentis.keycloak.sync.RemovalPlan;
+import com.claromentis.keycloak.sync.RemovalPlan.Decision;
+import com.claromentis.keycloak.sync.RemovalPlan.Known;
+import com.claromentis.keycloak.sync.RemovalPlan.Lookup;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import com.claromentis.keycloak.profile.PrivilegeGuard;
 import com.claromentis.keycloak.provisioning.ProvisioningQueue;
@@ -199,8 +200,7 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
         if (!seen.add(group.getId())) {
             return;
         }
-        group.getRoleMappingsStream().filter(PrivilegeGuard::isPrivileged).toList().forEach(role -> {
-            group.deleteRoleMapping(role);
+        PrivilegeGuard.withdraw(group).forEach(role -> {
             warn("LDAP provider '%s': removed role '%s' from directory group '%s': it administers Keycloak, and "
                     + "directory groups never do", providerName(), LogSafe.of(role.getName()), LogSafe.of(group.getName()));
         });
@@ -238,7 +238,8 @@ final class DirectorySyncLDAPStorageMapper extends AbstractLDAPStorageMapper {
             result.increaseFailed();
             return;
         }
-        Decision decision = RemovalPlan.decide(listed, known, uuid -> lookup(realm, uuid), settings.maxRemovalPercent());
+        Decision decision = RemovalPlan.decide(listed, known, uuid -> lookup(realm, uuid), settings.maxRemovalPercent(),
+                "the Claromentis directory sync mapper");
         if (decision.refusal() != null) {
             warn("LDAP provider '%s': %s", providerName(), decision.refusal());
             result.setFailed(result.getFailed() + 1);

@@ -1,4 +1,4 @@
-package com.claromentis.keycloak.entra;
+package com.claromentis.keycloak.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package com.claromentis.keycloak.directory.sync;
+package com.claromentis.keycloak.sync;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,23 +6,23 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Which Keycloak users of an LDAP provider a full sync removes, decided before anything is changed. A user is removed
+ * Which Keycloak users of a directory provider (LDAP, Microsoft Graph) a full sync removes, decided before anything is changed. A user is removed
  * only when the directory's listing of the provider's users completed, held at least one user, did not hold theirs,
  * and a search for their own entry then answered that it is not there. A listing that failed or came back empty
  * removes nobody, and neither does one that would remove more than the allowed share of the provider's users: a
  * directory that answers badly never disables the company.
  */
-final class RemovalPlan {
+public final class RemovalPlan {
 
     /** What a search for one user's own entry answered. */
-    enum Lookup { PRESENT, GONE, UNANSWERED }
+    public enum Lookup { PRESENT, GONE, UNANSWERED }
 
     /** A Keycloak user of the provider: its id, username, directory UUID ({@code LDAP_ID}), and whether it is enabled. */
-    record Known(String id, String username, String uuid, boolean enabled) {
+    public record Known(String id, String username, String uuid, boolean enabled) {
     }
 
     /** @param refusal why nobody is removed, or null when {@code removed} holds those to remove */
-    record Decision(List<Known> removed, int unconfirmed, String refusal) {
+    public record Decision(List<Known> removed, int unconfirmed, String refusal) {
     }
 
     private RemovalPlan() {
@@ -33,8 +33,10 @@ final class RemovalPlan {
      * @param known      the provider's Keycloak users that are still enabled or not yet removed
      * @param lookup     the search for one UUID, asked only of those missing from the listing
      * @param maxPercent the largest share of {@code known} one sync may remove
+     * @param setting    where the administrator raises that share, named in the refusal
      */
-    static Decision decide(Set<String> listed, List<Known> known, Function<String, Lookup> lookup, int maxPercent) {
+    public static Decision decide(Set<String> listed, List<Known> known, Function<String, Lookup> lookup, int maxPercent,
+                                  String setting) {
         if (listed.isEmpty()) {
             return new Decision(List.of(), 0, "the directory listed no users, which says nothing about who left");
         }
@@ -44,7 +46,7 @@ final class RemovalPlan {
         }
         // Checked before the per-user searches: a listing that lost half the company is not worth confirming.
         if (tooMany(missing.size(), known.size(), maxPercent)) {
-            return new Decision(List.of(), 0, refusal(missing.size(), known.size(), maxPercent));
+            return new Decision(List.of(), 0, refusal(missing.size(), known.size(), maxPercent, setting));
         }
         List<Known> confirmed = new ArrayList<>();
         int unconfirmed = 0;
@@ -63,9 +65,9 @@ final class RemovalPlan {
         return (long) missing * 100 > (long) known * maxPercent;
     }
 
-    private static String refusal(int missing, int known, int maxPercent) {
+    private static String refusal(int missing, int known, int maxPercent, String setting) {
         return missing + " of the provider's " + known + " users are missing from the directory's answer, more than the "
                 + maxPercent + "% one sync may remove; nobody was removed. If they did leave, raise 'Largest share "
-                + "removed in one sync' on the Claromentis directory sync mapper and sync again";
+                + "removed in one sync' on " + setting + " and sync again";
     }
 }

@@ -1,5 +1,6 @@
-package com.claromentis.keycloak.entra;
+package com.claromentis.keycloak.tenant;
 
+import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,58 @@ public final class EntraTenants {
             "windows.net", "chinacloudapi.cn", "b2clogin.com", "ciamlogin.com");
 
     private EntraTenants() {
+    }
+
+    /**
+     * Normalises what an administrator entered as a tenant: a GUID is taken as it is, a verified domain is resolved
+     * to its GUID through the authority's discovery document, and the multi-tenant aliases and the personal-account
+     * tenant are refused. Every provider bound to a tenant (sign-in and directory sync) saves through this.
+     *
+     * @throws IllegalArgumentException with a message fit for the admin console
+     */
+    public static String resolve(String input, EntraAuthority authority, TenantLookup lookup) {
+        String tenant = input == null ? "" : input.trim().toLowerCase(Locale.ROOT);
+        if (tenant.isEmpty()) {
+            throw new IllegalArgumentException("Tenant is required: enter the Directory (tenant) ID or a verified domain");
+        }
+        refusalReason(tenant).ifPresent(why -> {
+            throw new IllegalArgumentException("Tenant '" + tenant + "' is refused because " + why
+                    + "; a realm must be bound to exactly one organisation's tenant ID");
+        });
+        if (isGuid(tenant)) {
+            return tenant;
+        }
+        if (!isDomain(tenant)) {
+            throw new IllegalArgumentException("Tenant must be a Directory (tenant) ID such as "
+                    + "00000000-0000-0000-0000-000000000000 or a verified domain such as contoso.onmicrosoft.com");
+        }
+        String issuer;
+        try {
+            issuer = lookup.issuerOf(authority.discoveryDocument(tenant));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Could not resolve domain '" + tenant + "' to a tenant ID at "
+                    + authority.base() + ": " + e.getMessage(), e);
+        }
+        String resolved = tenantOfIssuer(issuer, authority);
+        if (resolved == null) {
+            throw new IllegalArgumentException("Domain '" + tenant + "' did not resolve to a single tenant at "
+                    + authority.base() + "; enter the Directory (tenant) ID instead");
+        }
+        refusalReason(resolved).ifPresent(why -> {
+            throw new IllegalArgumentException("Domain '" + tenant + "' resolves to a refused tenant because " + why);
+        });
+        return resolved;
+    }
+
+    /** @return the GUID in {@code {authority}/{guid}/v2.0}, or null if the issuer has any other shape */
+    public static String tenantOfIssuer(String issuer, EntraAuthority authority) {
+        String prefix = authority.base() + "/";
+        String suffix = "/v2.0";
+        if (issuer == null || !issuer.startsWith(prefix) || !issuer.endsWith(suffix)) {
+            return null;
+        }
+        String middle = issuer.substring(prefix.length(), issuer.length() - suffix.length());
+        return isGuid(middle) ? middle : null;
     }
 
     public static boolean isGuid(String value) {

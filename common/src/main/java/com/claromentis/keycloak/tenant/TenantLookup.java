@@ -1,4 +1,4 @@
-package com.claromentis.keycloak.entra;
+package com.claromentis.keycloak.tenant;
 
 import java.io.IOException;
 

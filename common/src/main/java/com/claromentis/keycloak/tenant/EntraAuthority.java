@@ -1,4 +1,4 @@
-package com.claromentis.keycloak.entra;
+package com.claromentis.keycloak.tenant;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -72,7 +72,8 @@ public final class EntraAuthority {
         return new EntraAuthority(scheme + "://" + host + (port == -1 ? "" : ":" + port));
     }
 
-    private static boolean isLoopback(String host) {
+    /** Whether {@code host} (lower case, as {@link URI#getHost()} gives it) is localhost or a loopback IP literal. */
+    public static boolean isLoopback(String host) {
         if (host.equals("localhost")) {
             return true;
         }

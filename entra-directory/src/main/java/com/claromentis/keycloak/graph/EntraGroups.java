@@ -1,0 +1,120 @@
+package com.claromentis.keycloak.graph;
+
+import com.claromentis.keycloak.common.LogSafe;
+import com.claromentis.keycloak.profile.ClaromentisProfile;
+import com.claromentis.keycloak.profile.PrivilegeGuard;
+import org.jboss.logging.Logger;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The chosen Entra groups as Keycloak groups, all under one top-level group of this provider's own (found by its
+ * mark, so an administrator's group of the same name is never used), each marked with the provider's id and the
+ * Entra group's object id. Membership changes are deltas: a user joins or leaves only the groups that differ. A
+ * group that was made to administer Keycloak loses that role at every sync.
+ */
+final class EntraGroups {
+
+    static final String ENTRA_GROUP_ID = "claromentis.entraGroupId";
+    static final String PARENT_OF = "claromentis.groupsOf";
+
+    private static final Logger LOG = Logger.getLogger(EntraGroups.class);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final String componentId;
+    private final String componentName;
+    private final Map<String, String> names;
+    private final Consumer<String> warn;
+    private final Map<String, Optional<GroupModel>> groups = new HashMap<>();
+    private GroupModel parent;
+
+    /** @param names the chosen groups' display names by object id, as Graph last gave them */
+    EntraGroups(KeycloakSession session, RealmModel realm, String componentId, String componentName,
+                Map<String, String> names, Consumer<String> warn) {
+        this.session = session;
+        this.realm = realm;
+        this.componentId = componentId;
+        this.componentName = componentName;
+        this.names = names;
+        this.warn = warn;
+    }
+
+    /** Joins {@code user} to the groups of {@code joined} and takes them out of those of {@code left}. */
+    void apply(UserModel user, Set<String> joined, Set<String> left) {
+        for (String id : joined) {
+            group(id).ifPresent(user::joinGroup);
+        }
+        for (String id : left) {
+            group(id).ifPresent(user::leaveGroup);
+        }
+    }
+
+    /** Renames the Keycloak groups to Entra's current names and takes any administration role off them. */
+    void tidy() {
+        names.keySet().forEach(this::group);
+    }
+
+    private Optional<GroupModel> group(String id) {
+        return groups.computeIfAbsent(id, key -> {
+            GroupModel under = parent();
+            String name = names.get(key);
+            GroupModel found = under.getSubGroupsStream()
+                    .filter(g -> key.equals(g.getFirstAttribute(ENTRA_GROUP_ID))
+                            && componentId.equals(g.getFirstAttribute(ClaromentisProfile.MANAGED_BY)))
+                    .findFirst().orElse(null);
+            String wanted = name == null || name.isBlank() ? key : name;
+            if (found == null) {
+                if (session.groups().getGroupByName(realm, under, wanted) != null) {
+                    // Display names are not unique in Entra: a second group of the name is told apart by its id.
+                    wanted = wanted + " (" + key.substring(0, 8) + ")";
+                }
+                found = session.groups().createGroup(realm, wanted, under);
+                found.setSingleAttribute(ClaromentisProfile.MANAGED_BY, componentId);
+                found.setSingleAttribute(ENTRA_GROUP_ID, key);
+            } else if (name != null && !name.isBlank() && !found.getName().equals(name)
+                    && !found.getName().startsWith(name + " (")) {
+                if (session.groups().getGroupByName(realm, under, name) == null) {
+                    LOG.infof("Provider '%s': the Entra group '%s' is now called '%s'; renamed here too",
+                            LogSafe.of(componentName), LogSafe.of(found.getName()), LogSafe.of(name));
+                    found.setName(name);
+                }
+            }
+            if (PrivilegeGuard.isPrivileged(found)) {
+                PrivilegeGuard.withdraw(found);
+                warn.accept("the Entra group '" + LogSafe.of(found.getName()) + "' had been given a role that "
+                        + "administers Keycloak; the role was taken off it");
+            }
+            return Optional.of(found);
+        });
+    }
+
+    /** The top-level group holding this provider's groups, found by its mark (so renaming it keeps it). */
+    private GroupModel parent() {
+        if (parent != null) {
+            return parent;
+        }
+        parent = session.groups().searchGroupsByAttributes(realm, Map.of(PARENT_OF, componentId), 0, 2)
+                .filter(g -> g.getParentId() == null).findFirst().orElse(null);
+        if (parent == null) {
+            String name = componentName;
+            if (session.groups().getGroupByName(realm, null, name) != null) {
+                // An administrator's group already has the provider's name: never adopt it.
+                name = componentName + " (" + componentId + ")";
+            }
+            parent = session.groups().createGroup(realm, name);
+            parent.setSingleAttribute(PARENT_OF, componentId);
+            LOG.infof("Provider '%s': Entra groups are kept under the Keycloak group '%s'", LogSafe.of(componentName),
+                    LogSafe.of(name));
+        }
+        return parent;
+    }
+}
