@@ -1,0 +1,171 @@
+package com.claromentis.keycloak.benchmarks;
+
+import com.claromentis.keycloak.testing.KeycloakServer;
+import com.claromentis.keycloak.testing.KeycloakServerOptions;
+import com.claromentis.keycloak.testing.TestRealm;
+import com.claromentis.keycloak.testing.graph.GraphSandbox;
+import org.keycloak.common.util.MultivaluedHashMap;
+import org.keycloak.representations.idm.ComponentRepresentation;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static com.claromentis.keycloak.benchmarks.BenchmarkRun.step;
+
+/**
+ * Entra ID directory sync through Microsoft Graph (the Graph sandbox over real HTTP, on loopback): a full sync of
+ * {@code bench.graphUsers} users (20 chosen groups, a 10-wide org chart of managers), a second full sync with nothing
+ * changed, then {@code bench.graphChanged} users changed in Entra and a changed-users (delta) sync. The figures are
+ * the delta sync's Graph requests and time as a share of a full sync's, in the same run (goal at most 5 %).
+ * Run it with {@code ./run-benchmarks.sh graph}; it is not part of {@code mvn verify}.
+ */
+public final class GraphSyncBenchmark {
+
+    private static final String REALM = "graph";
+    private static final String TENANT = "4b1c6f0e-2a7d-4c3e-9f10-5d2e8a7b6c01";
+    private static final String APP = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+    private static final String SECRET = "benchmark-secret";
+
+    private final BenchmarkRun run;
+    private final int users = Knobs.integer("bench.graphUsers", 10_000, 100, 200_000);
+    private final int groups = Knobs.integer("bench.graphGroups", 20, 0, 50);
+    private final int changed = Knobs.integer("bench.graphChanged", 100, 1, 10_000);
+    private final int timeoutMinutes = Knobs.integer("bench.syncTimeoutMinutes", 60, 1, 600);
+
+    private GraphSyncBenchmark(BenchmarkRun run) {
+        this.run = run;
+    }
+
+    public static void main(String[] args) {
+        BenchmarkRun.main(run -> new GraphSyncBenchmark(run).measure());
+    }
+
+    record Step(String label, double seconds, int graphRequests, String result) {
+    }
+
+    private Report measure() {
+        double loadAtStart = Results.loadAverage();
+        GraphSandbox graph = run.keep(GraphSandbox.start());
+        graph.addTenant(TENANT, APP, SECRET);
+        step("Filling the Graph sandbox: %,d users, %d groups, a 10-wide org chart", users, groups);
+        List<String> ids = new ArrayList<>(users);
+        for (int i = 0; i < users; i++) {
+            ids.add(graph.addUser(TENANT, "user." + i + "@contoso.example", "User", "Number " + i, Map.of(
+                    "jobTitle", "Role " + (i % 37), "officeLocation", "Office " + (i % 12), "department", "Dept " + (i % 9),
+                    "employeeId", "E-" + i, "businessPhones", List.of("+44 20 7946 " + String.format(Locale.ROOT, "%04d", i % 10_000)))));
+            if (i > 0) {
+                graph.setManager(TENANT, ids.get(i), ids.get((i - 1) / 10));
+            }
+        }
+        List<String> groupIds = new ArrayList<>();
+        int size = groups == 0 ? 0 : users / groups;
+        for (int g = 0; g < groups; g++) {
+            String group = graph.addGroup(TENANT, "Group " + g);
+            groupIds.add(group);
+            for (int i = g * size; i < (g + 1) * size; i++) {
+                graph.addMember(TENANT, group, ids.get(i));
+            }
+        }
+
+        KeycloakServer keycloak = run.startKeycloak(KeycloakServerOptions.builder().build());
+        TestRealm realm = TestRealm.create(keycloak, REALM);
+        String componentId = realm.addComponent(component(realm, graph, groupIds));
+        FullSync sync = new FullSync(keycloak.baseUrl(), KeycloakServer.ADMIN_USERNAME, KeycloakServer.ADMIN_PASSWORD,
+                Duration.ofMinutes(timeoutMinutes));
+
+        List<Step> steps = new ArrayList<>();
+        steps.add(timed(graph, "first full sync (imports everyone)", () -> sync.run(REALM, componentId)));
+        steps.add(timed(graph, "second full sync (nothing changed)", () -> sync.run(REALM, componentId)));
+        steps.add(timed(graph, "changed-users sync (nothing changed)", () -> sync.changed(REALM, componentId)));
+        step("Changing %d users in Entra (job title; every tenth also a new manager)", changed);
+        int stride = Math.max(1, users / changed);
+        for (int c = 0; c < changed; c++) {
+            int i = (c * stride) % users;
+            graph.updateUser(TENANT, ids.get(i), Map.of("jobTitle", "Changed " + c));
+            if (c % 10 == 0 && i > 1) {
+                graph.setManager(TENANT, ids.get(i), ids.get(0));
+            }
+        }
+        steps.add(timed(graph, "changed-users sync (delta, " + changed + " changed)", () -> sync.changed(REALM, componentId)));
+        steps.add(timed(graph, "third full sync (nothing changed since the delta)", () -> sync.run(REALM, componentId)));
+        return report(steps, loadAtStart);
+    }
+
+    private Step timed(GraphSandbox graph, String label, java.util.function.Supplier<FullSync.Outcome> action) {
+        step("Running the %s", label);
+        graph.resetCounts();
+        FullSync.Outcome outcome = action.get();
+        Step done = new Step(label, outcome.nanos() / 1e9, graph.graphRequests(), outcome.result().toString());
+        step("  %.2f s, %d Graph requests: %s", done.seconds(), done.graphRequests(), done.result());
+        return done;
+    }
+
+    private static ComponentRepresentation component(TestRealm realm, GraphSandbox graph, List<String> groupIds) {
+        ComponentRepresentation component = new ComponentRepresentation();
+        component.setName("contoso");
+        component.setProviderId("entra-id-directory");
+        component.setProviderType("org.keycloak.storage.UserStorageProvider");
+        component.setParentId(realm.representation().getId());
+        MultivaluedHashMap<String, String> config = new MultivaluedHashMap<>();
+        config.putSingle("tenant", TENANT);
+        config.putSingle("clientId", APP);
+        config.putSingle("clientSecret", SECRET);
+        config.putSingle("authorityHost", graph.origin());
+        config.putSingle("graphHost", graph.origin());
+        config.put("groups", groupIds);
+        component.setConfig(config);
+        return component;
+    }
+
+    private Report report(List<Step> steps, double loadAtStart) {
+        Step steady = steps.get(1);
+        Step delta = steps.get(3);
+        double timeShare = delta.seconds() / steady.seconds();
+        double callShare = (double) delta.graphRequests() / steady.graphRequests();
+        double loadAtEnd = Results.loadAverage();
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "%,d Entra users, %d groups, %d changed; Keycloak %s; load %.1f -> %.1f%n%n",
+                users, groups, changed, run.keycloakVersion(), loadAtStart, loadAtEnd));
+        md.append("| step | time | Graph requests | Keycloak's answer |\n| --- | ---: | ---: | --- |\n");
+        for (Step s : steps) {
+            md.append(String.format(Locale.ROOT, "| %s | %.2f s | %d | `%s` |%n", s.label(), s.seconds(), s.graphRequests(),
+                    s.result()));
+        }
+        md.append(String.format(Locale.ROOT, "%n| figure | value | goal |%n| --- | ---: | --- |%n"
+                        + "| delta sync time ÷ unchanged full sync time | %.1f %% | at most 5 %%: %s |%n"
+                        + "| delta sync Graph requests ÷ unchanged full sync's | %.1f %% | at most 5 %%: %s |%n"
+                        + "| delta sync time ÷ first full sync (import) time | %.1f %% | |%n",
+                100 * timeShare, timeShare <= 0.05 ? "met" : "missed", 100 * callShare, callShare <= 0.05 ? "met" : "missed",
+                100 * delta.seconds() / steps.get(0).seconds()));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("users", users);
+        json.put("groups", groups);
+        json.put("changed", changed);
+        json.put("keycloak", run.keycloakVersion());
+        json.put("steps", steps);
+        json.put("timeShare", timeShare);
+        json.put("callShare", callShare);
+        String markdown = md.toString();
+        return new Report() {
+            public String fileName() {
+                return "graph-results";
+            }
+
+            public String title() {
+                return "Entra ID directory sync through Microsoft Graph";
+            }
+
+            public String markdown() {
+                return markdown;
+            }
+
+            public Map<String, Object> json() {
+                return json;
+            }
+        };
+    }
+}
