@@ -62,6 +62,7 @@ final class EntraUserImport {
     private final EntraGroups groups;
     private final ProvisioningQueue queue;
     private final UserProvider local;
+    private Map<String, String> known;
 
     EntraUserImport(KeycloakSession session, RealmModel realm, String componentId, List<String> signInAliases,
                     EntraGroups groups) {
@@ -77,8 +78,21 @@ final class EntraUserImport {
         }
     }
 
+    /**
+     * Tells the importer every user the provider has, by object id (a full sync reads them in one query), so that
+     * looking a person up costs no search; users it creates are added.
+     */
+    EntraUserImport knowing(Map<String, String> userIdsByObjectId) {
+        this.known = userIdsByObjectId;
+        return this;
+    }
+
     /** The Keycloak user this provider imported for {@code objectId}, or null. */
     UserModel byObjectId(String objectId) {
+        if (known != null) {
+            String userId = known.get(objectId);
+            return userId == null ? null : local.getUserById(realm, userId);
+        }
         return local.searchForUserByUserAttributeStream(realm, OBJECT_ID, objectId)
                 .filter(user -> componentId.equals(user.getFederationLink()))
                 .findFirst().orElse(null);
@@ -110,7 +124,9 @@ final class EntraUserImport {
             }
         }
         String email = person.has(Field.EMAIL) ? person.get(Field.EMAIL) : target == null ? null : target.getEmail();
-        if (email != null && !realm.isDuplicateEmailsAllowed()) {
+        // Only an address the user does not hold yet can clash with somebody else's.
+        boolean newEmail = email != null && (target == null || !email.equalsIgnoreCase(target.getEmail()));
+        if (newEmail && !realm.isDuplicateEmailsAllowed()) {
             UserModel holder = local.getUserByEmail(realm, email);
             if (holder != null && (target == null || !holder.getId().equals(target.getId()))) {
                 return new Outcome(Kind.FAILED, "'" + LogSafe.of(person.username() != null ? person.username()
@@ -121,6 +137,9 @@ final class EntraUserImport {
         boolean added = target == null;
         if (added) {
             target = local.addUser(realm, person.username());
+            if (known != null) {
+                known.put(person.id(), target.getId());
+            }
         }
         if (added || adopted) {
             target.setFederationLink(componentId);

@@ -167,7 +167,8 @@ final class GraphDirectoryConfig {
      * one, as the stored delta links describe another selection.
      */
     String selection(boolean guestsAllowed) {
-        return String.join("|", String.valueOf(tenant()), graph().origin(), String.join(",", groups()),
+        // Sorted: Keycloak does not keep the order of a multivalued setting from one read to the next.
+        return String.join("|", String.valueOf(tenant()), graph().origin(), String.join(",", new java.util.TreeSet<>(groups())),
                 Boolean.toString(onlyGroupMembers()), Boolean.toString(guestsAllowed));
     }
 

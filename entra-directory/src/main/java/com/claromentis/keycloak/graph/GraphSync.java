@@ -85,6 +85,9 @@ final class GraphSync {
 
     SynchronizationResult full() {
         readRealmRules();
+        List<ProviderUsers.Row> before = inTransaction(session -> ProviderUsers.of(session, realm(session), model.getId()));
+        Map<String, String> known = new java.util.concurrent.ConcurrentHashMap<>();
+        before.stream().filter(row -> row.objectId() != null).forEach(row -> known.put(row.objectId(), row.userId()));
         String usersLink = latest("/v1.0/users/delta?$select=" + GraphUser.SELECT + ",manager&$deltatoken=latest");
         String groupsLink = config.groups().isEmpty() ? null
                 : latest("/v1.0/groups/delta?$select=displayName,members&$deltatoken=latest");
@@ -123,16 +126,16 @@ final class GraphSync {
                 Set<String> groupIds = groupsComplete ? membership.getOrDefault(user.id(), Set.of()) : null;
                 batch.add(new Pending(user, groupIds));
             }
-            importBatch(batch, usernames::get, groups, unsettled);
+            importBatch(batch, usernames::get, groups, unsettled, known);
             link = page.nextLink();
         }
-        settleManagers(managerOf, usernames, unsettled);
+        settleManagers(managerOf, usernames, unsettled, known);
         if (groupsComplete && (!config.onlyGroupMembers() || !listed.isEmpty())) {
-            removeThoseWhoLeft(listed, membership);
+            removeThoseWhoLeft(listed, membership, before);
         } else if (!groupsComplete) {
             warn("a chosen group could not be read, so nobody is removed and no membership is changed by this sync");
         }
-        deleteThoseToldAlready();
+        deleteThoseToldAlready(before);
         save(new DeltaState(config.selection(guestsAllowed), usersLink, groupsLink, names(groups), nested(groups)));
         LOG.infof("Provider '%s': full sync of %d Entra users with %d Graph requests: %s", name, listed.size(),
                 client.graphRequests(), result.getStatus());
@@ -194,7 +197,7 @@ final class GraphSync {
             affected.retainAll(groups.keySet());
         }
         applyChanges(changes, groups, state);
-        deleteThoseToldAlready();
+        deleteThoseToldAlready(null);
         save(state.with(usersLink, groupsLink, names(groups), nested(groups)));
         LOG.infof("Provider '%s': changed-users sync, %d changed users and %d changed groups read with %d Graph "
                 + "requests: %s", name, changes.size(), changedGroups.size(), client.graphRequests(), result.getStatus());
@@ -363,20 +366,20 @@ final class GraphSync {
     }
 
     private void importBatch(List<Pending> batch, Function<String, String> managers, Map<String, GroupRead> groups,
-                             Set<String> unsettled) {
+                             Set<String> unsettled, Map<String, String> known) {
         if (batch.isEmpty()) {
             return;
         }
         Map<String, String> names = names(groups);
         try {
-            unsettled.addAll(importAll(batch, managers, names, true));
+            unsettled.addAll(importAll(batch, managers, names, true, known));
         } catch (RuntimeException batchFailure) {
             // One bad user must not cost the batch (two people with one email fail only at commit): one by one.
             LOG.warnf("Provider '%s': a batch of %d users failed (%s); importing them one by one", name, batch.size(),
                     LogSafe.of(batchFailure.getMessage()));
             for (Pending pending : batch) {
                 try {
-                    unsettled.addAll(importAll(List.of(pending), managers, names, false));
+                    unsettled.addAll(importAll(List.of(pending), managers, names, false, known));
                 } catch (RuntimeException userFailure) {
                     result.increaseFailed();
                     warn("'" + LogSafe.of(pending.user().username()) + "' not imported: " + LogSafe.of(userFailure.getMessage()));
@@ -387,21 +390,21 @@ final class GraphSync {
 
     /** Imports the users in one transaction; returns those whose manager is left for the end of the sync. */
     private Set<String> importAll(List<Pending> batch, Function<String, String> managers, Map<String, String> names,
-                                  boolean commitFlushOnly) {
+                                  boolean commitFlushOnly, Map<String, String> known) {
         SynchronizationResult counts = new SynchronizationResult();
         Set<String> settle = inTransaction(session -> {
             RealmModel realm = realm(session);
             if (commitFlushOnly) {
                 flushAtCommitOnly(session);
             }
-            EntraUserImport importer = importer(session, realm, names);
+            EntraUserImport importer = importer(session, realm, names).knowing(known);
             Set<String> later = new HashSet<>();
             for (Pending pending : batch) {
                 GraphUser user = selfManaged(pending.user(), pending.user().id());
                 EntraUserImport.Outcome outcome = importer.apply(user, pending.groupIds(), id -> {
-                    String known = managers.apply(id);
-                    if (known != null) {
-                        return known;
+                    String listed = managers.apply(id);
+                    if (listed != null) {
+                        return listed;
                     }
                     UserModel manager = importer.byObjectId(id);
                     // Not listed yet in this sync: settled once the listing is over.
@@ -422,7 +425,8 @@ final class GraphSync {
      * Managers listed after the people they manage, managers outside the synced set and loops in the chain: settled
      * once the whole listing is known, each with one warning naming the person.
      */
-    private void settleManagers(Map<String, String> managerOf, Map<String, String> usernames, Set<String> unsettled) {
+    private void settleManagers(Map<String, String> managerOf, Map<String, String> usernames, Set<String> unsettled,
+                                Map<String, String> known) {
         Map<String, String> wanted = new HashMap<>();
         for (Map.Entry<String, String> entry : managerOf.entrySet()) {
             String person = entry.getKey();
@@ -450,7 +454,7 @@ final class GraphSync {
                 if (queue != null) {
                     queue.bulkImport(realm);
                 }
-                EntraUserImport importer = importer(session, realm, Map.of());
+                EntraUserImport importer = importer(session, realm, Map.of()).knowing(known);
                 for (String id : slice) {
                     UserModel user = importer.byObjectId(id);
                     if (user != null && EntraUserImport.link(user, managerOf.get(id), wanted.get(id)) && queue != null) {
@@ -485,14 +489,9 @@ final class GraphSync {
      * Disables (and later deletes) the provider's users missing from a complete listing, each confirmed by a read of
      * their own object; nobody when the listing was empty or too many are missing ({@link RemovalPlan}).
      */
-    private void removeThoseWhoLeft(Set<String> listed, Map<String, Set<String>> membership) {
-        List<Known> known = inTransaction(session -> UserStoragePrivateUtil.userLocalStorage(session)
-                .searchForUserStream(realm(session), Map.of(UserModel.INCLUDE_SERVICE_ACCOUNT, "false"))
-                .filter(user -> model.getId().equals(user.getFederationLink()))
-                .filter(user -> user.getFirstAttribute(ClaromentisProfile.DIRECTORY_REMOVED) == null)
-                .map(user -> new Known(user.getId(), user.getUsername(), user.getFirstAttribute(EntraUserImport.OBJECT_ID),
-                        user.isEnabled()))
-                .toList());
+    private void removeThoseWhoLeft(Set<String> listed, Map<String, Set<String>> membership, List<ProviderUsers.Row> rows) {
+        List<Known> known = rows.stream().filter(row -> !row.removed())
+                .map(row -> new Known(row.userId(), row.username(), row.objectId(), true)).toList();
         if (known.isEmpty()) {
             return;
         }
@@ -542,7 +541,7 @@ final class GraphSync {
     }
 
     /** Deletes the users an earlier sync disabled as gone, once Claromentis has been told (nothing pending). */
-    private void deleteThoseToldAlready() {
+    private void deleteThoseToldAlready(List<ProviderUsers.Row> rows) {
         if (config.removal() != GraphDirectoryConfig.Removal.DELETE) {
             return;
         }
@@ -551,19 +550,16 @@ final class GraphSync {
             UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
             ProvisioningQueue queue = session.getProvider(ProvisioningQueue.class);
             UserManager manager = new UserManager(session);
-            List<UserModel> removed = local.searchForUserStream(realm, Map.of(UserModel.INCLUDE_SERVICE_ACCOUNT, "false"))
-                    .filter(user -> model.getId().equals(user.getFederationLink()))
-                    .filter(user -> user.getFirstAttribute(ClaromentisProfile.DIRECTORY_REMOVED) != null)
-                    .toList();
-            for (UserModel user : removed) {
-                if (queue != null && queue.pending(realm, user.getId())) {
+            List<ProviderUsers.Row> all = rows != null ? rows : ProviderUsers.of(session, realm, model.getId());
+            for (ProviderUsers.Row row : all) {
+                if (!row.removed() || (queue != null && queue.pending(realm, row.userId()))) {
                     continue;
                 }
-                String username = user.getUsername();
-                if (manager.removeUser(realm, user, local)) {
+                UserModel user = local.getUserById(realm, row.userId());
+                if (user != null && manager.removeUser(realm, user, local)) {
                     result.increaseRemoved();
                     LOG.infof("Provider '%s': '%s', gone from Entra since an earlier sync, is deleted", name,
-                            LogSafe.of(username));
+                            LogSafe.of(row.username()));
                 }
             }
             return null;
