@@ -106,10 +106,15 @@ final class EntraUserImport {
      *                 or {@link #UNKNOWN_YET} to leave the link for the end of the sync
      */
     Outcome apply(GraphUser person, Set<String> groupIds, Function<String, String> managers) {
+        return apply(person, groupIds, byObjectId(person.id()), managers);
+    }
+
+    /** As {@link #apply(GraphUser, Set, Function)}, with the user already looked up ({@code known}, or null if none). */
+    Outcome apply(GraphUser person, Set<String> groupIds, UserModel known, Function<String, String> managers) {
         if (person.problem() != null) {
             return new Outcome(Kind.FAILED, "Entra user " + person.id() + " not imported: " + person.problem());
         }
-        UserModel target = byObjectId(person.id());
+        UserModel target = known;
         boolean adopted = false;
         if (target == null) {
             String username = person.username();

@@ -52,6 +52,11 @@ import java.util.function.Function;
 final class GraphSync {
 
     static final int TRANSACTION_SIZE = 100;
+    /**
+     * Users created per transaction in a full sync. Keycloak flushes the whole transaction at each new user, role
+     * grant and group join, so the cost of one creation grows with what the transaction already holds.
+     */
+    static final int IMPORT_TRANSACTION_SIZE = 20;
     /** Longest manager chain walked to find a cycle; org charts are far shallower. */
     static final int MAX_CHAIN = 100;
 
@@ -65,6 +70,8 @@ final class GraphSync {
     private final String name;
     private final SynchronizationResult result = new SynchronizationResult();
     private final Set<String> warned = new HashSet<>();
+    /** Managers' usernames by object id, looked up once per changed sync ("" for one who is not a synced user). */
+    private final Map<String, String> managerNames = new HashMap<>();
     private List<String> aliases;
     private boolean guestsAllowed;
 
@@ -126,7 +133,10 @@ final class GraphSync {
                 Set<String> groupIds = groupsComplete ? membership.getOrDefault(user.id(), Set.of()) : null;
                 batch.add(new Pending(user, groupIds));
             }
-            importBatch(batch, usernames::get, groups, unsettled, known);
+            for (int from = 0; from < batch.size(); from += IMPORT_TRANSACTION_SIZE) {
+                importBatch(batch.subList(from, Math.min(batch.size(), from + IMPORT_TRANSACTION_SIZE)), usernames::get,
+                        groups, unsettled, known);
+            }
             link = page.nextLink();
         }
         settleManagers(managerOf, usernames, unsettled, known);
@@ -305,7 +315,8 @@ final class GraphSync {
             return;
         }
         GraphUser checked = selfManaged(person, id);
-        count(importer.apply(checked, groupIds, manager -> managerName(session, realm, importer, id, manager, changes)), id);
+        count(importer.apply(checked, groupIds, existing,
+                manager -> managerName(session, realm, importer, existing, id, manager, changes)), id);
     }
 
     /** The user as Graph has them now, or a removed marker when Graph no longer has them. */
@@ -326,16 +337,21 @@ final class GraphSync {
      * The manager's username for a changed sync: a synced user's, checked not to close a loop; null when the
      * manager is not a user of this provider, with one warning naming the person.
      */
-    private String managerName(KeycloakSession session, RealmModel realm, EntraUserImport importer, String personId,
-                               String managerId, Map<String, GraphUser> changes) {
-        UserModel manager = importer.byObjectId(managerId);
-        String username = manager != null ? manager.getUsername()
-                : changes.containsKey(managerId) ? changes.get(managerId).username() : null;
-        UserModel person = importer.byObjectId(personId);
+    private String managerName(KeycloakSession session, RealmModel realm, EntraUserImport importer, UserModel person,
+                               String personId, String managerId, Map<String, GraphUser> changes) {
+        String username = managerNames.computeIfAbsent(managerId, id -> {
+            UserModel manager = importer.byObjectId(id);
+            return manager != null ? manager.getUsername()
+                    : changes.containsKey(id) && changes.get(id).username() != null ? changes.get(id).username() : "";
+        });
         String who = person != null ? person.getUsername() : personId;
-        if (username == null) {
+        if (username.isEmpty()) {
             warn("the manager of '" + LogSafe.of(who) + "' is not a user this provider syncs; their manager is cleared");
             return EntraUserImport.REFUSED;
+        }
+        if (person != null && username.equals(person.getFirstAttribute(ClaromentisProfile.MANAGER))) {
+            // The link Claromentis already has: no new loop can come of it.
+            return username;
         }
         // Walk up from the manager: reaching the person again means the new link closes a loop.
         String current = username;
