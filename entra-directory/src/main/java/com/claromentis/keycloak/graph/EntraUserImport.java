@@ -109,12 +109,12 @@ final class EntraUserImport {
         return apply(person, groupIds, byObjectId(person.id()), managers);
     }
 
-    /** As {@link #apply(GraphUser, Set, Function)}, with the user already looked up ({@code known}, or null if none). */
-    Outcome apply(GraphUser person, Set<String> groupIds, UserModel known, Function<String, String> managers) {
+    /** As {@link #apply(GraphUser, Set, Function)}, with the user already looked up ({@code found}, or null if none). */
+    Outcome apply(GraphUser person, Set<String> groupIds, UserModel found, Function<String, String> managers) {
         if (person.problem() != null) {
             return new Outcome(Kind.FAILED, "Entra user " + person.id() + " not imported: " + person.problem());
         }
-        UserModel target = known;
+        UserModel target = found;
         boolean adopted = false;
         if (target == null) {
             String username = person.username();
