@@ -63,6 +63,7 @@ final class EntraUserImport {
     private final ProvisioningQueue queue;
     private final UserProvider local;
     private Map<String, String> known;
+    private Set<String> knownScope;
 
     EntraUserImport(KeycloakSession session, RealmModel realm, String componentId, List<String> signInAliases,
                     EntraGroups groups) {
@@ -83,13 +84,19 @@ final class EntraUserImport {
      * looking a person up costs no search; users it creates are added.
      */
     EntraUserImport knowing(Map<String, String> userIdsByObjectId) {
+        return knowing(userIdsByObjectId, null);
+    }
+
+    /** As {@link #knowing(Map)}, for the object ids of {@code scope} only (null: every one); others are searched. */
+    EntraUserImport knowing(Map<String, String> userIdsByObjectId, Set<String> scope) {
         this.known = userIdsByObjectId;
+        this.knownScope = scope;
         return this;
     }
 
     /** The Keycloak user this provider imported for {@code objectId}, or null. */
     UserModel byObjectId(String objectId) {
-        if (known != null) {
+        if (known != null && (knownScope == null || knownScope.contains(objectId) || known.containsKey(objectId))) {
             String userId = known.get(objectId);
             return userId == null ? null : local.getUserById(realm, userId);
         }

@@ -240,23 +240,56 @@ final class GraphSync {
                 ids.add(id);
             }
         }
-        for (int from = 0; from < ids.size(); from += TRANSACTION_SIZE) {
-            List<String> slice = ids.subList(from, Math.min(ids.size(), from + TRANSACTION_SIZE));
-            inTransaction(session -> {
-                RealmModel realm = realm(session);
-                EntraUserImport importer = importer(session, realm, names);
-                long now = Time.currentTimeMillis();
+        for (int from = 0; from < ids.size(); from += IMPORT_TRANSACTION_SIZE) {
+            List<String> slice = ids.subList(from, Math.min(ids.size(), from + IMPORT_TRANSACTION_SIZE));
+            try {
+                applySlice(slice, changes, membership, recorded, groups.keySet(), names, true);
+            } catch (RuntimeException sliceFailure) {
+                // Two changes that clash only at commit (one email moving between people) must not stop the rest.
+                LOG.warnf("Provider '%s': %d changes failed together (%s); applying them one by one", name, slice.size(),
+                        LogSafe.of(sliceFailure.getMessage()));
                 for (String id : slice) {
-                    applyChange(session, realm, importer, id, changes, membership, recorded, groups.keySet(), now);
+                    try {
+                        applySlice(List.of(id), changes, membership, recorded, groups.keySet(), names, false);
+                    } catch (GraphException e) {
+                        throw e;
+                    } catch (RuntimeException userFailure) {
+                        result.increaseFailed();
+                        warn("Entra user " + id + " not updated: " + LogSafe.of(userFailure.getMessage()));
+                    }
                 }
-                return null;
-            });
+            }
         }
+    }
+
+    private void applySlice(List<String> slice, Map<String, GraphUser> changes, Map<String, Set<String>> membership,
+                            Map<String, Set<String>> recorded, Set<String> reread, Map<String, String> names,
+                            boolean commitFlushOnly) {
+        SynchronizationResult counts = new SynchronizationResult();
+        inTransaction(session -> {
+            RealmModel realm = realm(session);
+            if (commitFlushOnly) {
+                flushAtCommitOnly(session);
+            }
+            // One query for the people of this slice and their managers, instead of a search per person.
+            Set<String> wanted = new HashSet<>(slice);
+            slice.stream().map(changes::get).filter(c -> c != null && c.get(Field.MANAGER) != null)
+                    .forEach(c -> wanted.add(c.get(Field.MANAGER)));
+            EntraUserImport importer = importer(session, realm, names)
+                    .knowing(ProviderUsers.byObjectIds(session, realm, model.getId(), wanted), wanted);
+            long now = Time.currentTimeMillis();
+            for (String id : slice) {
+                applyChange(session, realm, importer, id, changes, membership, recorded, reread, now, counts);
+            }
+            return null;
+        });
+        result.add(counts);
     }
 
     private void applyChange(KeycloakSession session, RealmModel realm, EntraUserImport importer, String id,
                              Map<String, GraphUser> changes, Map<String, Set<String>> membership,
-                             Map<String, Set<String>> recorded, Set<String> reread, long now) {
+                             Map<String, Set<String>> recorded, Set<String> reread, long now,
+                             SynchronizationResult counts) {
         UserModel existing = importer.byObjectId(id);
         GraphUser change = changes.get(id);
         GraphUser person = change;
@@ -265,7 +298,7 @@ final class GraphSync {
             person = fetch(id);
             if (person == null) {
                 if (existing != null) {
-                    count(importer.remove(existing, now), id);
+                    count(importer.remove(existing, now), counts);
                     LOG.infof("Provider '%s': '%s' was deleted in Entra; disabled, and deactivated in Claromentis", name,
                             LogSafe.of(existing.getUsername()));
                 }
@@ -295,7 +328,7 @@ final class GraphSync {
                     importer.memberships(existing, groupIds);
                 }
                 if (importer.remove(existing, now).kind() == EntraUserImport.Kind.REMOVED) {
-                    result.increaseRemoved();
+                    counts.increaseRemoved();
                     LOG.infof("Provider '%s': '%s' %s; disabled, and deactivated in Claromentis", name,
                             LogSafe.of(existing.getUsername()), guestOut ? "is a guest of the tenant now"
                                     : "is no longer in any of the chosen groups");
@@ -310,13 +343,13 @@ final class GraphSync {
                 if (queue != null) {
                     queue.signedIn(realm, existing);
                 }
-                result.increaseUpdated();
+                counts.increaseUpdated();
             }
             return;
         }
         GraphUser checked = selfManaged(person, id);
         count(importer.apply(checked, groupIds, existing,
-                manager -> managerName(session, realm, importer, existing, id, manager, changes)), id);
+                manager -> managerName(session, realm, importer, existing, id, manager, changes)), counts);
     }
 
     /** The user as Graph has them now, or a removed marker when Graph no longer has them. */

@@ -35,4 +35,24 @@ final class ProviderUsers {
         return rows.stream().map(r -> new Row((String) r[0], (String) r[1], (String) r[2], ((Number) r[3]).longValue() > 0))
                 .toList();
     }
+
+    /** The Keycloak user ids of the provider's users with these object ids, by object id. */
+    static java.util.Map<String, String> byObjectIds(KeycloakSession session, RealmModel realm, String componentId,
+                                                     java.util.Collection<String> objectIds) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        if (objectIds.isEmpty()) {
+            return out;
+        }
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        List<Object[]> rows = em.createQuery("select a.value, u.id from UserAttributeEntity a join a.user u "
+                        + "where a.name = :objectId and a.value in :ids and u.realmId = :realm and u.federationLink = :link",
+                        Object[].class)
+                .setParameter("objectId", EntraUserImport.OBJECT_ID)
+                .setParameter("ids", objectIds)
+                .setParameter("realm", realm.getId())
+                .setParameter("link", componentId)
+                .getResultList();
+        rows.forEach(r -> out.put((String) r[0], (String) r[1]));
+        return out;
+    }
 }
