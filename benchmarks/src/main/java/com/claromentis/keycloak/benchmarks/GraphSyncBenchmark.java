@@ -81,18 +81,27 @@ public final class GraphSyncBenchmark {
         steps.add(timed(graph, "first full sync (imports everyone)", () -> sync.run(REALM, componentId)));
         steps.add(timed(graph, "second full sync (nothing changed)", () -> sync.run(REALM, componentId)));
         steps.add(timed(graph, "changed-users sync (nothing changed)", () -> sync.changed(REALM, componentId)));
-        step("Changing %d users in Entra (job title; every tenth also a new manager)", changed);
-        int stride = Math.max(1, users / changed);
-        for (int c = 0; c < changed; c++) {
-            int i = (c * stride) % users;
-            graph.updateUser(TENANT, ids.get(i), Map.of("jobTitle", "Changed " + c));
-            if (c % 10 == 0 && i > 1) {
-                graph.setManager(TENANT, ids.get(i), ids.get(0));
-            }
-        }
+        // The delta code path is cold after the full syncs (the JIT has compiled only those): one untimed round first.
+        change(graph, ids, 1, "Warm-up");
+        steps.add(timed(graph, "changed-users sync (delta, " + changed + " changed, first of the run: cold code)",
+                () -> sync.changed(REALM, componentId)));
+        change(graph, ids, 0, "Changed");
         steps.add(timed(graph, "changed-users sync (delta, " + changed + " changed)", () -> sync.changed(REALM, componentId)));
         steps.add(timed(graph, "third full sync (nothing changed since the delta)", () -> sync.run(REALM, componentId)));
         return report(steps, loadAtStart);
+    }
+
+    /** Changes {@code changed} users spread over the tenant (job title; every tenth also a new manager). */
+    private void change(GraphSandbox graph, List<String> ids, int offset, String label) {
+        step("Changing %d users in Entra (job title; every tenth also a new manager)", changed);
+        int stride = Math.max(1, users / changed);
+        for (int c = 0; c < changed; c++) {
+            int i = (c * stride + offset) % users;
+            graph.updateUser(TENANT, ids.get(i), Map.of("jobTitle", label + " " + c));
+            if (c % 10 == 0 && i > 1) {
+                graph.setManager(TENANT, ids.get(i), ids.get(offset));
+            }
+        }
     }
 
     private Step timed(GraphSandbox graph, String label, java.util.function.Supplier<FullSync.Outcome> action) {
@@ -122,10 +131,12 @@ public final class GraphSyncBenchmark {
     }
 
     private Report report(List<Step> steps, double loadAtStart) {
-        Step steady = steps.get(1);
-        Step delta = steps.get(3);
-        double timeShare = delta.seconds() / steady.seconds();
-        double callShare = (double) delta.graphRequests() / steady.graphRequests();
+        // The unchanged full syncs before and after the deltas, averaged: the full code path is warm in both.
+        double steadySeconds = (steps.get(1).seconds() + steps.get(5).seconds()) / 2;
+        double steadyRequests = (steps.get(1).graphRequests() + steps.get(5).graphRequests()) / 2.0;
+        Step delta = steps.get(4);
+        double timeShare = delta.seconds() / steadySeconds;
+        double callShare = delta.graphRequests() / steadyRequests;
         double loadAtEnd = Results.loadAverage();
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "%,d Entra users, %d groups, %d changed; Keycloak %s; load %.1f -> %.1f%n%n",
@@ -136,11 +147,13 @@ public final class GraphSyncBenchmark {
                     s.result()));
         }
         md.append(String.format(Locale.ROOT, "%n| figure | value | goal |%n| --- | ---: | --- |%n"
-                        + "| delta sync time ÷ unchanged full sync time | %.1f %% | at most 5 %%: %s |%n"
+                        + "| delta sync time ÷ unchanged full sync time (mean of the two) | %.1f %% | at most 5 %%: %s |%n"
                         + "| delta sync Graph requests ÷ unchanged full sync's | %.1f %% | at most 5 %%: %s |%n"
                         + "| delta sync time ÷ first full sync (import) time | %.1f %% | |%n",
                 100 * timeShare, timeShare <= 0.05 ? "met" : "missed", 100 * callShare, callShare <= 0.05 ? "met" : "missed",
                 100 * delta.seconds() / steps.get(0).seconds()));
+        md.append(String.format(Locale.ROOT, "| the first delta of the run (cold code) ÷ unchanged full sync time | %.1f %% | |%n",
+                100 * steps.get(3).seconds() / steadySeconds));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("users", users);
         json.put("groups", groups);
