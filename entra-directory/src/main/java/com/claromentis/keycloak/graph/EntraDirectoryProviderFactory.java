@@ -152,9 +152,19 @@ public final class EntraDirectoryProviderFactory
 
     private static GraphClient client(KeycloakSession session, ComponentModel model) {
         GraphDirectoryConfig config = new GraphDirectoryConfig(model);
-        String secret = KeycloakHttpSettings.resolveSecret(session, config.clientSecret());
+        AppCertificate certificate = null;
+        String secret = null;
+        if (config.clientCertificate() != null) {
+            try {
+                certificate = AppCertificate.parse(KeycloakHttpSettings.resolveSecret(session, config.clientCertificate()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        } else {
+            secret = KeycloakHttpSettings.resolveSecret(session, config.clientSecret());
+        }
         return new GraphClient(KeycloakHttpSettings.apply(session, GraphClient.httpBuilder()).build(), config.graph(),
-                config.authority(), config.tenant(), config.clientId(), secret, GraphClient.DEFAULT_ATTEMPTS,
+                config.authority(), config.tenant(), config.clientId(), secret, certificate, GraphClient.DEFAULT_ATTEMPTS,
                 duration -> Thread.sleep(duration.toMillis()), Clock.systemUTC());
     }
 }

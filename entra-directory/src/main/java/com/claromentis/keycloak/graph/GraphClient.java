@@ -50,6 +50,7 @@ final class GraphClient {
     private final String tokenEndpoint;
     private final String clientId;
     private final String clientSecret;
+    private final AppCertificate certificate;
     private final int attempts;
     private final Sleeper sleeper;
     private final Clock clock;
@@ -61,11 +62,18 @@ final class GraphClient {
 
     GraphClient(OkHttpClient http, GraphHost graph, EntraAuthority authority, String tenant, String clientId,
                 String clientSecret, int attempts, Sleeper sleeper, Clock clock) {
+        this(http, graph, authority, tenant, clientId, clientSecret, null, attempts, sleeper, clock);
+    }
+
+    /** @param certificate the app's certificate credential; when given, it is used instead of the secret */
+    GraphClient(OkHttpClient http, GraphHost graph, EntraAuthority authority, String tenant, String clientId,
+                String clientSecret, AppCertificate certificate, int attempts, Sleeper sleeper, Clock clock) {
         this.http = http;
         this.graph = graph;
         this.tokenEndpoint = authority.tokenEndpoint(tenant);
         this.clientId = clientId;
         this.clientSecret = clientSecret;
+        this.certificate = certificate;
         this.attempts = attempts;
         this.sleeper = sleeper;
         this.clock = clock;
@@ -194,13 +202,19 @@ final class GraphClient {
         if (token != null && clock.instant().isBefore(tokenExpiry)) {
             return token;
         }
-        FormBody form = new FormBody.Builder()
-                .add("grant_type", "client_credentials")
-                .add("client_id", clientId)
-                .add("client_secret", clientSecret)
-                .add("scope", graph.defaultScope())
-                .build();
         for (int attempt = 1; ; attempt++) {
+            FormBody.Builder credentials = new FormBody.Builder()
+                    .add("grant_type", "client_credentials")
+                    .add("client_id", clientId)
+                    .add("scope", graph.defaultScope());
+            if (certificate != null) {
+                // A fresh assertion per attempt: each carries its own jti, which Entra accepts once.
+                credentials.add("client_assertion_type", AppCertificate.ASSERTION_TYPE)
+                        .add("client_assertion", certificate.assertion(clientId, tokenEndpoint, clock.instant()));
+            } else {
+                credentials.add("client_secret", clientSecret);
+            }
+            FormBody form = credentials.build();
             Request request = new Request.Builder().url(tokenEndpoint).post(form).header("Accept", "application/json").build();
             tokenRequests.incrementAndGet();
             try (Response response = http.newCall(request).execute()) {
@@ -225,7 +239,8 @@ final class GraphClient {
                 GraphException.Kind kind = status >= 500 || status == 429 ? GraphException.Kind.UNAVAILABLE
                         : GraphException.Kind.UNAUTHORIZED;
                 throw new GraphException(kind, "The token endpoint " + tokenEndpoint + " refused the app's credentials "
-                        + "(HTTP " + status + error + "); check the client ID, the client secret and the tenant");
+                        + "(HTTP " + status + error + "); check the client ID, the client " + (certificate != null
+                        ? "certificate (uploaded to the app registration?)" : "secret") + " and the tenant");
             } catch (IOException e) {
                 if (attempt < attempts) {
                     pause(backoff(attempt));

@@ -28,6 +28,7 @@ final class GraphDirectoryConfig {
     static final String GRAPH_HOST = "graphHost";
     static final String CLIENT_ID = "clientId";
     static final String CLIENT_SECRET = "clientSecret";
+    static final String CLIENT_CERTIFICATE = "clientCertificate";
     static final String GROUPS = "groups";
     static final String ONLY_GROUP_MEMBERS = "onlyGroupMembers";
     static final String REMOVAL = "removal";
@@ -43,7 +44,8 @@ final class GraphDirectoryConfig {
 
     private static final Map<String, String> LABELS = Map.ofEntries(
             Map.entry(TENANT, "Tenant"), Map.entry(AUTHORITY_HOST, "Authority host"), Map.entry(GRAPH_HOST, "Graph host"),
-            Map.entry(CLIENT_ID, "Client ID"), Map.entry(CLIENT_SECRET, "Client secret"), Map.entry(GROUPS, "Groups"),
+            Map.entry(CLIENT_ID, "Client ID"), Map.entry(CLIENT_SECRET, "Client secret"),
+            Map.entry(CLIENT_CERTIFICATE, "Client certificate"), Map.entry(GROUPS, "Groups"),
             Map.entry(ONLY_GROUP_MEMBERS, "Only members of these groups"), Map.entry(REMOVAL, "Users gone from Entra"),
             Map.entry(MAX_REMOVAL_PERCENT, "Largest share removed in one sync"), Map.entry(PAGE_SIZE, "Page size"),
             Map.entry(MAX_USERS, "Most users per sync"));
@@ -59,8 +61,14 @@ final class GraphDirectoryConfig {
                     + "User.Read.All and GroupMember.Read.All (admin consent granted).")
             .type(ProviderConfigProperty.STRING_TYPE).required(true).add()
             .property().name(CLIENT_SECRET).label(LABELS.get(CLIENT_SECRET))
-            .helpText("A client secret of the app registration, or a vault reference such as ${vault.graph-secret}.")
-            .type(ProviderConfigProperty.PASSWORD).secret(true).required(true).add()
+            .helpText("A client secret of the app registration, or a vault reference such as ${vault.graph-secret}. "
+                    + "Either this or a client certificate is required.")
+            .type(ProviderConfigProperty.PASSWORD).secret(true).add()
+            .property().name(CLIENT_CERTIFICATE).label(LABELS.get(CLIENT_CERTIFICATE))
+            .helpText("Instead of a secret: the certificate uploaded to the app registration and its RSA private key, "
+                    + "both PEM (-----BEGIN CERTIFICATE----- and -----BEGIN PRIVATE KEY-----), or a vault reference. "
+                    + "When set, it is used and the secret is not.")
+            .type(ProviderConfigProperty.TEXT_TYPE).secret(true).add()
             .property().name(GROUPS).label(LABELS.get(GROUPS))
             .helpText("Object IDs of the Entra groups whose (transitive) members are kept as members of Keycloak groups of "
                     + "the same names, under this provider's own group. Empty: no group memberships are synced. At most "
@@ -126,6 +134,12 @@ final class GraphDirectoryConfig {
     /** The stored secret or vault reference, unresolved. */
     String clientSecret() {
         return model.get(CLIENT_SECRET);
+    }
+
+    /** The stored certificate credential (PEM) or vault reference, unresolved; null when a secret is used. */
+    String clientCertificate() {
+        String value = model.get(CLIENT_CERTIFICATE);
+        return value == null || value.isBlank() ? null : value;
     }
 
     /** The chosen groups' object ids, lower case, in the order given. */
@@ -199,8 +213,17 @@ final class GraphDirectoryConfig {
                     + "00000000-0000-0000-0000-000000000000");
         }
         String secret = clientSecret();
-        if (secret == null || secret.isBlank()) {
-            throw ComponentSettings.invalid("Client secret is required (a secret of the app registration, or ${vault.key})");
+        String certificate = clientCertificate();
+        if ((secret == null || secret.isBlank()) && certificate == null) {
+            throw ComponentSettings.invalid("A client secret or a client certificate is required (of the app "
+                    + "registration, or ${vault.key})");
+        }
+        if (certificate != null && !certificate.trim().startsWith("${vault.")) {
+            try {
+                AppCertificate.parse(certificate);
+            } catch (IllegalArgumentException e) {
+                throw ComponentSettings.invalid(e.getMessage());
+            }
         }
         Set<String> groups = groups();
         if (groups.size() > MAX_GROUPS) {

@@ -240,8 +240,9 @@ final class GraphSync {
                 ids.add(id);
             }
         }
-        for (int from = 0; from < ids.size(); from += IMPORT_TRANSACTION_SIZE) {
-            List<String> slice = ids.subList(from, Math.min(ids.size(), from + IMPORT_TRANSACTION_SIZE));
+        // Mostly updates, which flush only at commit: larger transactions than an import's.
+        for (int from = 0; from < ids.size(); from += TRANSACTION_SIZE) {
+            List<String> slice = ids.subList(from, Math.min(ids.size(), from + TRANSACTION_SIZE));
             try {
                 applySlice(slice, changes, membership, recorded, groups.keySet(), names, true);
             } catch (RuntimeException sliceFailure) {

@@ -83,7 +83,8 @@ class GraphDirectoryConfigTest {
         void refusals() {
             refused(m -> m.put(GraphDirectoryConfig.CLIENT_ID, ""), "Client ID is required");
             refused(m -> m.put(GraphDirectoryConfig.CLIENT_ID, "my-app"), "GUID");
-            refused(m -> m.put(GraphDirectoryConfig.CLIENT_SECRET, " "), "Client secret is required");
+            refused(m -> m.put(GraphDirectoryConfig.CLIENT_SECRET, " "), "A client secret or a client certificate is required");
+            refused(m -> m.put(GraphDirectoryConfig.CLIENT_CERTIFICATE, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"), "Client certificate");
             refused(m -> m.put(GraphDirectoryConfig.GRAPH_HOST, "graph.evil.example"), "not a Microsoft Graph host");
             refused(m -> m.put(GraphDirectoryConfig.GRAPH_HOST, "http://graph.microsoft.com"), "https");
             refused(m -> m.put(GraphDirectoryConfig.GRAPH_HOST, "https://graph.microsoft.com/v1.0"), "host only");

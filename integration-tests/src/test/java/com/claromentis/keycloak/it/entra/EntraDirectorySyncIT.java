@@ -7,6 +7,7 @@ import com.claromentis.keycloak.testing.KeycloakAdminClient.AdminApiException;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.TestRealm;
+import com.claromentis.keycloak.testing.graph.AppCertificates;
 import com.claromentis.keycloak.testing.graph.GraphSandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -345,6 +346,28 @@ class EntraDirectorySyncIT {
 
     @Test
     @Order(12)
+    @DisplayName("when the app's credential becomes a certificate instead of a secret, then the sync signs in with a client assertion")
+    void certificateCredential(TestRealm realm) {
+        AppCertificates.Credential certificate = AppCertificates.create("contoso-graph-sync");
+        graph.setClientCertificate(CONTOSO, certificate.certificate());
+        graph.setClientSecret(CONTOSO, "revoked-" + UUID.randomUUID());
+        ComponentRepresentation stored = realm.admin().get(realm.adminPath() + "/components/" + componentId,
+                ComponentRepresentation.class);
+        stored.getConfig().putSingle("clientCertificate", certificate.pem());
+        realm.admin().put(realm.adminPath() + "/components/" + componentId, stored);
+        graph.updateUser(CONTOSO, alice, Map.of("department", "Technology"));
+
+        JsonNode delta = changedSync(realm);
+
+        assertThat(delta.path("failed").asInt()).as(delta.toString()).isZero();
+        assertThat(attribute(user(realm, "alice"), "department")).isEqualTo("Technology");
+        ComponentRepresentation after = realm.admin().get(realm.adminPath() + "/components/" + componentId,
+                ComponentRepresentation.class);
+        assertThat(after.getConfig().getFirst("clientCertificate")).as("the key is masked").isEqualTo("**********");
+    }
+
+    @Test
+    @Order(13)
     @DisplayName("when an administrator reads the provider, then the client secret is masked")
     void secretMasked(TestRealm realm) {
         ComponentRepresentation stored = realm.admin().get(realm.adminPath() + "/components/" + componentId,
@@ -354,7 +377,7 @@ class EntraDirectorySyncIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     @DisplayName("when an administrator adds a directory sync or a sign-in provider for another tenant, or for 'common', then it is refused at save")
     void secondTenantRefused(TestRealm realm) {
         AdminApiException fabrikam = org.assertj.core.api.Assertions.catchThrowableOfType(AdminApiException.class,
@@ -373,7 +396,7 @@ class EntraDirectorySyncIT {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     @DisplayName("when a synced user signs in through entra-id, then they land on the synced Keycloak user, linked by object id")
     void signInLandsOnSyncedUser(TestRealm realm) {
         UserRepresentation synced = user(realm, "alice");
@@ -388,7 +411,7 @@ class EntraDirectorySyncIT {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     @DisplayName("when Entra holds a user with hostile values, then that user is refused with a reason and the others sync")
     void hostileValues(TestRealm realm) {
         graph.addUser(CONTOSO, upn("mallory"), "Mallory", "X".repeat(300), Map.of());
@@ -407,7 +430,7 @@ class EntraDirectorySyncIT {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     @DisplayName("when a full sync finds a deleted user missing, then that user is disabled; the others stay")
     void fullSyncRemoval(TestRealm realm) {
         String peggy = objectId(realm, "peggy");

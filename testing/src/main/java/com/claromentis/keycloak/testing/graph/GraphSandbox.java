@@ -59,6 +59,7 @@ public final class GraphSandbox implements AutoCloseable {
         final String id;
         final String clientId;
         volatile String clientSecret;
+        volatile java.security.cert.X509Certificate certificate;
         final Map<String, User> users = new LinkedHashMap<>();
         final Map<String, Group> groups = new LinkedHashMap<>();
         final List<Change> log = new ArrayList<>();
@@ -119,6 +120,11 @@ public final class GraphSandbox implements AutoCloseable {
 
     public void setClientSecret(String tenantId, String secret) {
         tenant(tenantId).clientSecret = secret;
+    }
+
+    /** The certificate uploaded to the tenant's app registration: client assertions signed by its key are accepted. */
+    public void setClientCertificate(String tenantId, java.security.cert.X509Certificate certificate) {
+        tenant(tenantId).certificate = certificate;
     }
 
     // ---- directory changes -------------------------------------------------------------------------------------
@@ -496,8 +502,10 @@ public final class GraphSandbox implements AutoCloseable {
                     + tenantId + "' not found.\"}");
             return;
         }
-        if (refuseTokens || !tenant.clientId.equals(form.get("client_id"))
-                || !tenant.clientSecret.equals(form.get("client_secret"))
+        boolean credential = form.containsKey("client_assertion")
+                ? validAssertion(tenant, form.get("client_assertion"), form.get("client_assertion_type"))
+                : tenant.clientSecret.equals(form.get("client_secret"));
+        if (refuseTokens || !tenant.clientId.equals(form.get("client_id")) || !credential
                 || !"client_credentials".equals(form.get("grant_type"))) {
             send(exchange, 401, "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client "
                     + "secret provided. Trace ID: 0000\"}");
@@ -506,6 +514,38 @@ public final class GraphSandbox implements AutoCloseable {
         String token = UUID.randomUUID().toString();
         tokens.put(token, tenantId);
         send(exchange, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" + token + "\"}");
+    }
+
+    private final Set<String> usedAssertions = ConcurrentHashMap.newKeySet();
+
+    /** RFC 7523 as Entra checks it: the uploaded certificate's thumbprint and signature, audience, issuer, expiry, one use. */
+    private boolean validAssertion(Tenant tenant, String assertion, String type) {
+        if (tenant.certificate == null || !"urn:ietf:params:oauth:client-assertion-type:jwt-bearer".equals(type)) {
+            return false;
+        }
+        try {
+            String[] parts = assertion.split("\\.");
+            if (parts.length != 3) {
+                return false;
+            }
+            java.util.Base64.Decoder url = java.util.Base64.getUrlDecoder();
+            var header = JSON.readTree(url.decode(parts[0]));
+            var claims = JSON.readTree(url.decode(parts[1]));
+            String thumbprint = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(tenant.certificate.getEncoded()));
+            java.security.Signature signature = java.security.Signature.getInstance("SHA256withRSA");
+            signature.initVerify(tenant.certificate.getPublicKey());
+            signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            long now = System.currentTimeMillis() / 1000;
+            return "RS256".equals(header.path("alg").asText()) && thumbprint.equals(header.path("x5t#S256").asText())
+                    && signature.verify(url.decode(parts[2]))
+                    && (origin() + "/" + tenant.id + "/oauth2/v2.0/token").equals(claims.path("aud").asText())
+                    && tenant.clientId.equals(claims.path("iss").asText()) && tenant.clientId.equals(claims.path("sub").asText())
+                    && claims.path("exp").asLong() > now && claims.path("nbf").asLong() <= now + 60
+                    && usedAssertions.add(claims.path("jti").asText());
+        } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void record(Tenant tenant, boolean group, String id, boolean removed) {
