@@ -75,11 +75,11 @@ record GroupClaim(List<String> accepted, Map<String, String> refused, int tooMan
         if (LogSafe.hasControlCharacters(name)) {
             return "holds a control or line-breaking character";
         }
-        if (name.indexOf('/') >= 0) {
-            return "holds '/'";
-        }
         if (name.indexOf('<') >= 0 || name.indexOf('>') >= 0) {
             return "holds markup";
+        }
+        if (name.indexOf('/') >= 0) {
+            return "holds '/'";
         }
         return null;
     }
