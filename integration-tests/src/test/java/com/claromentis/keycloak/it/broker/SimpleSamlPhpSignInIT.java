@@ -233,6 +233,46 @@ class SimpleSamlPhpSignInIT {
         }
     }
 
+    @Nested
+    @Order(7)
+    @DisplayName("when the identity provider names far more groups for someone than anyone is in")
+    class GroupFlood {
+
+        @Test
+        @DisplayName("then with 1,000 groups they sign in and the claim is ignored: no group is created or joined")
+        void thousandIgnored(TestRealm realm) {
+            idp.person("gus.groups", PASSWORD, flood("gus.groups", 1_000));
+
+            SignInResult result = BrokerLoginSession.of(realm).signInAtProvider(ALIAS, "gus.groups", PASSWORD);
+
+            assertThat(result.succeeded()).as(result.describe()).isTrue();
+            UserRepresentation gus = realm.findUser("gus.groups").orElseThrow();
+            assertThat(groupPaths(realm, gus.getId())).isEmpty();
+            assertThat(realm.admin().get(realm.adminPath() + "/groups/" + groupByPath(realm, "/" + ALIAS).getId()
+                    + "/children?max=100").toString()).doesNotContain("flood-");
+        }
+
+        @Test
+        @DisplayName("then with 10,000 groups Keycloak refuses the oversized answer before reading it, and no account is made")
+        void tenThousandRefused(TestRealm realm) {
+            idp.person("hal.groups", PASSWORD, flood("hal.groups", 10_000));
+
+            SignInResult result = BrokerLoginSession.of(realm).signInAtProvider(ALIAS, "hal.groups", PASSWORD);
+
+            assertThat(result.succeeded()).as(result.describe()).isFalse();
+            assertThat(result.status()).as("Keycloak's HTTP limit on a form").isEqualTo(413);
+            assertThat(realm.findUser("hal.groups")).isEmpty();
+        }
+
+        private static Map<String, List<String>> flood(String username, int groups) {
+            Map<String, List<String>> claims = new LinkedHashMap<>(jane("Auditor"));
+            claims.put(CLAIMS + "name", List.of(username));
+            claims.put(CLAIMS + "emailaddress", List.of(username + "@corp.example"));
+            claims.put(GROUP_CLAIM, java.util.stream.IntStream.range(0, groups).mapToObj(i -> "flood-" + i).toList());
+            return claims;
+        }
+    }
+
     /** Asserts the sign-in ended on Keycloak's themed error page, and returns the sentence it shows. */
     static String assertRefusedWithClearPage(SignInResult result) {
         assertThat(result.succeeded()).as(result.describe()).isFalse();
