@@ -75,6 +75,7 @@ record EnterprisePreset(SignInVendor vendor, Protocol protocol, Map<String, Stri
             mappers.add(samlAttribute(displayName(attribute), attribute, claims.claromentis().get(attribute)));
         }
         mappers.add(groups(claims.groups()));
+        mappers.add(new MapperSpec("claromentis attribute guard", ClaimGuardMapper.PROVIDER_ID, null, Map.of(SYNC_MODE, FORCE)));
         return new EnterprisePreset(vendor, Protocol.SAML, provider, mappers);
     }
 

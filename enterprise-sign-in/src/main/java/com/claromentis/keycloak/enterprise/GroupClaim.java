@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * The group names an identity provider asserted for one sign-in, as this bundle accepts them: the one rule for what a
- * group claim may name. A name is refused when it is empty, longer than {@value #MAX_NAME_LENGTH} characters, holds
- * a control or line-breaking character, a {@code /} (which would make it a path of several groups) or markup; the
+ * group claim may name. A name is refused when it is empty, breaks {@link ClaimValueRule}, or holds a {@code /}
+ * (which would make it a path of several groups); the
  * whole claim is refused when it names more than {@value #MAX_GROUPS} groups (no sign-in needs that many, and each
  * one may create a Keycloak group).
  *
@@ -23,7 +23,7 @@ import java.util.TreeSet;
 record GroupClaim(List<String> accepted, Map<String, String> refused, int tooMany) {
 
     static final int MAX_GROUPS = 500;
-    static final int MAX_NAME_LENGTH = 255;
+    static final int MAX_NAME_LENGTH = ClaimValueRule.MAX_LENGTH;
 
     GroupClaim {
         accepted = List.copyOf(accepted);
@@ -69,14 +69,9 @@ record GroupClaim(List<String> accepted, Map<String, String> refused, int tooMan
         if (name.isEmpty()) {
             return "empty";
         }
-        if (name.length() > MAX_NAME_LENGTH) {
-            return "longer than " + MAX_NAME_LENGTH + " characters";
-        }
-        if (LogSafe.hasControlCharacters(name)) {
-            return "holds a control or line-breaking character";
-        }
-        if (name.indexOf('<') >= 0 || name.indexOf('>') >= 0) {
-            return "holds markup";
+        String general = ClaimValueRule.refusal(name);
+        if (general != null) {
+            return general;
         }
         if (name.indexOf('/') >= 0) {
             return "holds '/'";

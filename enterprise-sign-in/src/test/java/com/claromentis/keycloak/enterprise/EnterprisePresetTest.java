@@ -43,10 +43,12 @@ class EnterprisePresetTest {
                     .filter(a -> a != null).toList();
             assertThat(filled).containsExactlyInAnyOrderElementsOf(concat(List.of("email", "firstName", "lastName"),
                     ClaromentisProfile.DIRECTORY_OWNED));
-            List<String> claims = preset.mappers().stream()
+            List<String> claims = preset.mappers().stream().filter(m -> !m.type().equals(ClaimGuardMapper.PROVIDER_ID))
                     .map(m -> m.owned().getOrDefault("attribute.name", m.owned().get("claim"))).toList();
             assertThat(claims).doesNotContainNull().allMatch(c -> !c.isBlank()).doesNotHaveDuplicates();
             assertThat(preset.mappers()).filteredOn(m -> m.type().equals(GroupClaimMapper.PROVIDER_ID)).hasSize(1);
+            assertThat(preset.mappers()).as("hostile attribute values are dropped before any importer reads them")
+                    .filteredOn(m -> m.type().equals(ClaimGuardMapper.PROVIDER_ID)).hasSize(1);
         }
 
         @Test

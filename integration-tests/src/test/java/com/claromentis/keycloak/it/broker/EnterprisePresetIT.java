@@ -43,14 +43,14 @@ class EnterprisePresetIT {
             assertThat(mappers(realm, "adfs-rest")).isEmpty();
 
             JsonNode first = SimpleSamlPhpProvider.applyPreset(realm.admin(), realm, "adfs-rest", "adfs");
-            assertThat(actions(first)).containsOnly("create").hasSize(9);
+            assertThat(actions(first)).containsOnly("create").hasSize(10);
             Map<String, String> config = provider(realm, "adfs-rest").getConfig();
             assertThat(config).containsEntry("validateSignature", "true").containsEntry("wantAssertionsSigned", "true")
                     .containsEntry("principalType", "ATTRIBUTE").containsEntry("syncMode", "FORCE")
                     .containsEntry("principalAttribute", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name")
                     .containsEntry("nameIDPolicyFormat", "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified");
             List<IdentityProviderMapperRepresentation> mappers = mappers(realm, "adfs-rest");
-            assertThat(mappers).hasSize(9).allSatisfy(m -> assertThat(m.getConfig()).containsEntry("syncMode", "FORCE"));
+            assertThat(mappers).hasSize(10).allSatisfy(m -> assertThat(m.getConfig()).containsEntry("syncMode", "FORCE"));
             assertThat(mappers).anySatisfy(m -> assertThat(m.getConfig())
                     .containsEntry("attribute.name", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress")
                     .containsEntry("user.attribute", "email"));
@@ -59,7 +59,7 @@ class EnterprisePresetIT {
             JsonNode second = SimpleSamlPhpProvider.applyPreset(realm.admin(), realm, "adfs-rest", "adfs");
             assertThat(actions(second)).containsOnly("unchanged");
             assertThat(second.path("provider").path("action").asText()).isEqualTo("unchanged");
-            assertThat(mappers(realm, "adfs-rest")).hasSize(9);
+            assertThat(mappers(realm, "adfs-rest")).hasSize(10);
         }
 
         @Test
@@ -195,7 +195,7 @@ class EnterprisePresetIT {
 
             assertThat(mappers(realm, "okta-console")).filteredOn(m -> "saml-user-attribute-idp-mapper".equals(m.getIdentityProviderMapper()))
                     .extracting(m -> m.getConfig().get("attribute.name")).contains("email", "firstName", "lastName", "title");
-            assertThat(mapper(realm, "okta-console", id).getConfig().get("result")).startsWith("Applied the okta preset: 9");
+            assertThat(mapper(realm, "okta-console", id).getConfig().get("result")).startsWith("Applied the okta preset: 10");
             assertThat(provider(realm, "okta-console").getConfig()).containsEntry("principalType", "SUBJECT")
                     .containsEntry("validateSignature", "true");
 

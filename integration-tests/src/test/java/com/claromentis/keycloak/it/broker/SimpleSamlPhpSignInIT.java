@@ -215,7 +215,7 @@ class SimpleSamlPhpSignInIT {
     }
 
     @Nested
-    @Order(6)
+    @Order(8)
     @DisplayName("when the identity provider refuses the person")
     class RefusedByTheProvider {
 
@@ -230,6 +230,35 @@ class SimpleSamlPhpSignInIT {
             assertThat(result.page()).contains("login-pf").doesNotContain("Exception").doesNotContain("at org.");
             assertThat(result.error()).isEqualTo(SimpleSamlPhp.REFUSAL_MESSAGE);
             assertThat(realm.findUser("rita.refused")).isEmpty();
+        }
+    }
+
+    @Nested
+    @Order(6)
+    @DisplayName("when the identity provider sends an attribute value with a line break or with markup")
+    class HostileAttributes {
+
+        @Test
+        @DisplayName("then the person signs in, and those values reach neither Keycloak nor Claromentis while the others do")
+        void dropped(TestRealm realm) {
+            Map<String, List<String>> claims = new LinkedHashMap<>(jane("Analyst\nINFO [org.keycloak.events] admin signed in"));
+            claims.put(CLAIMS + "name", List.of("mallory.markup"));
+            claims.put(CLAIMS + "emailaddress", List.of("mallory.markup@corp.example"));
+            claims.put(CLAIMS + "physicaldeliveryofficename", List.of("<img src=x onerror=alert(1)>"));
+            claims.put(GROUP_CLAIM, List.of("Staff"));
+            idp.person("mallory.markup", PASSWORD, claims);
+
+            SignInResult result = BrokerLoginSession.of(realm).signInAtProvider(ALIAS, "mallory.markup", PASSWORD);
+
+            assertThat(result.succeeded()).as(result.describe()).isTrue();
+            Map<String, List<String>> attributes = realm.findUser("mallory.markup").orElseThrow().getAttributes();
+            assertThat(attributes).doesNotContainKeys("jobTitle", "office")
+                    .containsEntry("department", List.of("Finance"));
+            SandboxUser inClaromentis = await().atMost(DELIVERY).until(() -> outbox.inClaromentis("mallory.markup"),
+                    java.util.Optional::isPresent).orElseThrow();
+            assertThat(inClaromentis.jobTitle()).isNullOrEmpty();
+            assertThat(inClaromentis.office()).isNullOrEmpty();
+            assertThat(inClaromentis.department()).isEqualTo("Finance");
         }
     }
 
