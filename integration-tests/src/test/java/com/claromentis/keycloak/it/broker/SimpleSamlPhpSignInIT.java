@@ -131,15 +131,19 @@ class SimpleSamlPhpSignInIT {
     class LaterSignIn {
 
         @Test
-        @DisplayName("then Keycloak and Claromentis both hold the new job title")
+        @DisplayName("then Keycloak and Claromentis both hold the new job title, and the groups follow the claim")
         void updatesBoth(TestRealm realm) {
-            idp.person("jane.doe", PASSWORD, jane("Head of Finance"));
+            Map<String, List<String>> promoted = jane("Head of Finance");
+            promoted.put(GROUP_CLAIM, List.of("Finance", "Managers"));
+            idp.person("jane.doe", PASSWORD, promoted);
 
             SignInResult result = BrokerLoginSession.of(realm).signInAtProvider(ALIAS, "jane.doe", PASSWORD);
 
             assertThat(result.succeeded()).as(result.describe()).isTrue();
-            assertThat(realm.findUser("jane.doe").orElseThrow().getAttributes())
-                    .containsEntry("jobTitle", List.of("Head of Finance"));
+            UserRepresentation jane = realm.findUser("jane.doe").orElseThrow();
+            assertThat(jane.getAttributes()).containsEntry("jobTitle", List.of("Head of Finance"));
+            assertThat(groupPaths(realm, jane.getId())).as("groups follow the claim: joined Managers, left Staff")
+                    .containsExactlyInAnyOrder("/adfs/Finance", "/adfs/Managers");
             await().atMost(DELIVERY).until(() -> "Head of Finance".equals(
                     outbox.inClaromentis("jane.doe").orElseThrow().jobTitle()));
         }
