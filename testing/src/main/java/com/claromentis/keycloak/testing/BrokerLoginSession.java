@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Signs in through an identity provider as a browser without JavaScript would: the realm's authorization request
@@ -20,6 +21,8 @@ public final class BrokerLoginSession {
     private final String baseUrl;
     private final String realm;
     private final Browser browser = new Browser();
+    /** What is done to an identity provider's SAML response before it is posted to Keycloak (nothing by default). */
+    private UnaryOperator<Map<String, String>> samlResponses = UnaryOperator.identity();
 
     public BrokerLoginSession(String baseUrl, String realm) {
         this.baseUrl = baseUrl;
@@ -28,6 +31,21 @@ public final class BrokerLoginSession {
 
     public static BrokerLoginSession of(TestRealm realm) {
         return new BrokerLoginSession(realm.server().baseUrl(), realm.name());
+    }
+
+    /**
+     * Hands every SAML response form (its {@code SAMLResponse} and {@code RelayState} fields) an identity provider
+     * makes the browser post to Keycloak to {@code interceptor} first, which returns the fields to post: a test
+     * keeps a copy to replay it, alters the signed XML, or waits until the assertion has expired.
+     */
+    public BrokerLoginSession interceptingSamlResponses(UnaryOperator<Map<String, String>> interceptor) {
+        this.samlResponses = interceptor;
+        return this;
+    }
+
+    /** Posts a form as this browser, with its cookies (e.g. a SAML response replayed), and follows redirects. */
+    public HttpResponse<String> post(java.net.URI action, Map<String, String> fields) {
+        return browser.follow(browser.post(action, fields), null, new java.util.ArrayList<>());
     }
 
     /** Signs in with the test realm's public client through the provider {@code idpAlias}. */
@@ -64,12 +82,19 @@ public final class BrokerLoginSession {
                                                                 String[] providerCredentials, String password,
                                                                 Set<String> handled) {
         for (Browser.Form form : forms) {
-            if (form.inputs().containsKey("SAMLResponse") || form.inputs().containsKey("SAMLRequest")) {
+            if (form.inputs().containsKey("SAMLResponse")) {
                 // The POST binding: a page whose script submits this form at once.
+                return Optional.of(new AuthorizationCodeFlow.Submission(form.action(),
+                        samlResponses.apply(new java.util.LinkedHashMap<>(form.inputs()))));
+            }
+            if (form.inputs().containsKey("SAMLRequest")) {
                 return Optional.of(new AuthorizationCodeFlow.Submission(form.action(), form.inputs()));
             }
             boolean atProvider = !form.action().getPath().startsWith("/realms/" + realm + "/");
-            if (atProvider && providerCredentials != null && form.id().equals("kc-form-login") && handled.add("provider-login")) {
+            // A Keycloak realm's login form, or another provider's (SimpleSAMLphp's) with the same two fields.
+            boolean loginForm = form.id().equals("kc-form-login")
+                    || (form.inputs().containsKey("username") && form.inputs().containsKey("password"));
+            if (atProvider && providerCredentials != null && loginForm && handled.add("provider-login")) {
                 return Optional.of(new AuthorizationCodeFlow.Submission(form.action(), form.with(Map.of(
                         "username", providerCredentials[0], "password", providerCredentials[1], "credentialId", ""))));
             }

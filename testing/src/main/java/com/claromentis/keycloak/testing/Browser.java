@@ -44,6 +44,8 @@ public final class Browser {
     private static final Pattern ERROR_TEXT = Pattern.compile(
             "(?:id=\"input-error[^\"]*\"|class=\"[^\"]*(?:pf-m-error|alert-error|kc-feedback-text|pf-v5-c-alert__title|pf-v5-c-helper-text__item-text)[^\"]*\")[^>]*>\\s*(?:<[^>]+>\\s*)*([^<]+?)\\s*<",
             Pattern.DOTALL);
+    private static final Pattern ERROR_PAGE = Pattern.compile("id=\"kc-error-message\"[^>]*>\\s*<p[^>]*>([^<]+)</p>",
+            Pattern.DOTALL);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HttpClient http = HttpClient.newBuilder()
@@ -108,9 +110,32 @@ public final class Browser {
                 }
             }
             String action = attributes.get("action");
-            forms.add(new Form(attributes.getOrDefault("id", ""), action == null ? page.uri() : page.uri().resolve(action), inputs));
+            forms.add(new Form(attributes.getOrDefault("id", ""), resolve(page.uri(), action), inputs));
         }
         return forms;
+    }
+
+    /**
+     * A form's action resolved against its page. {@code URI.resolve} follows RFC 2396, which turns a query-only
+     * action ({@code action="?"}, as SimpleSAMLphp's login form has) into the page's folder; RFC 3986 and browsers
+     * keep the page's path.
+     */
+    static URI resolve(URI page, String action) {
+        if (action == null) {
+            return page;
+        }
+        if (action.startsWith("?")) {
+            String base = page.toString();
+            int query = base.indexOf('?');
+            return URI.create((query < 0 ? base : base.substring(0, query)) + action);
+        }
+        return page.resolve(action);
+    }
+
+    /** The sentence of Keycloak's error page (the one without a form: "We are sorry..."), or empty. */
+    public static String errorPageMessage(String html) {
+        Matcher matcher = ERROR_PAGE.matcher(html == null ? "" : html);
+        return matcher.find() ? unescape(matcher.group(1).trim()) : "";
     }
 
     /** The first error message Keycloak's login theme shows on a page. */

@@ -43,7 +43,9 @@ class ClaromentisLoginThemeTest {
         assertThat(messages.getProperty("loginTitleHtml")).contains("Claromentis");
         assertThat(messages).containsKeys(
                 "claromentisSocialNoAccount", "claromentisPeopleApiUnavailable",
-                "entraTenantMismatch", "entraPersonalAccountRefused", "entraGuestRefused", "entraInvalidToken");
+                "entraTenantMismatch", "entraPersonalAccountRefused", "entraGuestRefused", "entraInvalidToken",
+                "identityProviderInvalidSignatureMessage", "invalidRequesterMessage",
+                "identityProviderUnexpectedErrorMessage");
 
         assertThat(MessageFormat.format(messages.getProperty("claromentisSocialNoAccount"), "Google"))
                 .isEqualTo("No Claromentis account is linked to this Google sign-in. "

@@ -9,11 +9,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.ClassOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestClassOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
 import org.keycloak.representations.idm.UserRepresentation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @RealKeycloak
+@TestClassOrder(ClassOrderer.OrderAnnotation.class)
 @DisplayName("Given a realm with a SAML 2.0 identity provider (a second Keycloak realm standing in for ADFS or Okta)")
 class SamlFirstLoginIT {
 
@@ -35,6 +42,7 @@ class SamlFirstLoginIT {
     }
 
     @Nested
+    @Order(1)
     @DisplayName("when an employee signs in through SAML for the first time")
     class FirstLogin {
 
@@ -48,6 +56,33 @@ class SamlFirstLoginIT {
             assertThat(omar.getEmail()).isEqualTo("omar.said@company.example");
             assertThat(omar.getFirstName()).isEqualTo("Omar");
             assertThat(omar.getLastName()).isEqualTo("Said");
+        }
+    }
+
+    @Nested
+    @Order(2)
+    @DisplayName("when the administrator applies the Okta preset (Okta's short attribute names) and an employee signs in")
+    class OktaPreset {
+
+        @Test
+        @DisplayName("then their job title, office, department and groups arrive too, the groups under the provider's own group")
+        void mapsShortNames(TestRealm realm) {
+            idp.addPerson("lena.park", "Lena-Pass-1", "Lena", "Park", "lena.park@company.example",
+                    Map.of("jobTitle", List.of("Product Owner"), "office", List.of("Leeds"),
+                            "department", List.of("Product")), List.of("Product", "Staff"));
+            JsonNode applied = SimpleSamlPhpProvider.applyPreset(realm.admin(), realm, ALIAS, "okta");
+            assertThat(applied.path("applied").asBoolean()).isTrue();
+
+            SignInResult result = BrokerLoginSession.of(realm).signInAtProvider(ALIAS, "lena.park", "Lena-Pass-1");
+
+            assertThat(result.succeeded()).as(result.describe()).isTrue();
+            UserRepresentation lena = realm.findUser("lena.park").orElseThrow();
+            assertThat(lena.getEmail()).isEqualTo("lena.park@company.example");
+            assertThat(lena.getFirstName()).isEqualTo("Lena");
+            assertThat(lena.getAttributes()).containsEntry("jobTitle", List.of("Product Owner"))
+                    .containsEntry("office", List.of("Leeds")).containsEntry("department", List.of("Product"));
+            assertThat(SimpleSamlPhpSignInIT.groupPaths(realm, lena.getId()))
+                    .containsExactlyInAnyOrder("/" + ALIAS + "/Product", "/" + ALIAS + "/Staff");
         }
     }
 }

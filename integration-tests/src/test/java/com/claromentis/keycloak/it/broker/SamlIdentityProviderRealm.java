@@ -47,21 +47,40 @@ final class SamlIdentityProviderRealm implements AutoCloseable {
         Map<String, String> attributes = new HashMap<>();
         attributes.put("saml.client.signature", "false");
         attributes.put("saml.server.signature", "true");
+        // The vendor presets want the assertion itself signed, as ADFS, Okta and OneLogin sign it.
+        attributes.put("saml.assertion.signature", "true");
         attributes.put("saml.authnstatement", "true");
         attributes.put("saml_force_name_id_format", "true");
         attributes.put("saml_name_id_format", "username");
         attributes.put("saml_assertion_consumer_url_post", endpoint);
         sp.setAttributes(attributes);
+        // Okta's attribute statements: short names for the profile fields and a "groups" statement.
         sp.setProtocolMappers(List.of(property("email", "email"), property("firstName", "firstName"),
-                property("lastName", "lastName")));
+                property("lastName", "lastName"), attribute("jobTitle", "title"), attribute("office", "office"),
+                attribute("department", "department"), groups("groups")));
         realm.setClients(List.of(sp));
         broker.admin().createRealm(realm);
+        // People of the identity provider carry a job title and an office, which its user profile does not declare.
+        JsonNode profile = broker.admin().get("/admin/realms/" + name + "/users/profile");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) profile).put("unmanagedAttributePolicy", "ENABLED");
+        broker.admin().put("/admin/realms/" + name + "/users/profile", profile);
         return new SamlIdentityProviderRealm(broker.admin(), name, baseUrl);
     }
 
     /** A person in the identity provider's directory. */
     void addPerson(String username, String password, String firstName, String lastName, String email) {
+        addPerson(username, password, firstName, lastName, email, Map.of(), List.of());
+    }
+
+    /** A person with profile attributes (e.g. {@code jobTitle}) and membership of groups the identity provider creates. */
+    void addPerson(String username, String password, String firstName, String lastName, String email,
+                   Map<String, List<String>> attributes, List<String> groups) {
+        for (String group : groups) {
+            admin.exchange("POST", "/admin/realms/" + name + "/groups", Map.of("name", group));
+        }
         Map<String, Object> user = new HashMap<>();
+        user.put("attributes", attributes);
+        user.put("groups", groups.stream().map(group -> "/" + group).toList());
         user.put("username", username);
         user.put("enabled", true);
         user.put("firstName", firstName);
@@ -115,6 +134,26 @@ final class SamlIdentityProviderRealm implements AutoCloseable {
             throw new IllegalStateException("The SAML identity-provider realm has no RS256 certificate");
         }
         return certificates.get(0);
+    }
+
+    private static ProtocolMapperRepresentation attribute(String userAttribute, String attributeName) {
+        ProtocolMapperRepresentation mapper = new ProtocolMapperRepresentation();
+        mapper.setName(attributeName);
+        mapper.setProtocol("saml");
+        mapper.setProtocolMapper("saml-user-attribute-mapper");
+        mapper.setConfig(Map.of("user.attribute", userAttribute, "attribute.name", attributeName,
+                "attribute.nameformat", "Basic"));
+        return mapper;
+    }
+
+    private static ProtocolMapperRepresentation groups(String attributeName) {
+        ProtocolMapperRepresentation mapper = new ProtocolMapperRepresentation();
+        mapper.setName(attributeName);
+        mapper.setProtocol("saml");
+        mapper.setProtocolMapper("saml-group-membership-mapper");
+        mapper.setConfig(Map.of("attribute.name", attributeName, "attribute.nameformat", "Basic",
+                "full.path", "false", "single", "false"));
+        return mapper;
     }
 
     private static ProtocolMapperRepresentation property(String property, String attributeName) {
