@@ -95,15 +95,21 @@ public final class ComponentSettings {
      */
     public static boolean onlySyncTimeChanged(org.keycloak.models.RealmModel realm, ComponentModel model) {
         ComponentModel stored = model.getId() == null ? null : realm.getComponent(model.getId());
-        if (stored == null || !java.util.Objects.equals(stored.getName(), model.getName())) {
+        return stored != null && onlySyncTimeChanged(stored, model);
+    }
+
+    /** Whether {@code after} differs from {@code before} only in Keycloak's own "last sync" times (see above). */
+    public static boolean onlySyncTimeChanged(ComponentModel before, ComponentModel after) {
+        if (!java.util.Objects.equals(before.getName(), after.getName())
+                || !java.util.Objects.equals(before.getParentId(), after.getParentId())) {
             return false;
         }
-        var before = new java.util.HashMap<>(stored.getConfig());
-        var after = new java.util.HashMap<>(model.getConfig());
+        var was = new java.util.HashMap<>(before.getConfig());
+        var now = new java.util.HashMap<>(after.getConfig());
         // Keycloak 26.7 keeps one time per kind of sync: lastSync, lastSync_FULL, lastSync_CHANGED...
-        before.keySet().removeIf(key -> key.startsWith(LAST_SYNC));
-        after.keySet().removeIf(key -> key.startsWith(LAST_SYNC));
-        return before.equals(after);
+        was.keySet().removeIf(key -> key.startsWith(LAST_SYNC));
+        now.keySet().removeIf(key -> key.startsWith(LAST_SYNC));
+        return was.equals(now);
     }
 
     /** The config key (and prefix) under which Keycloak records a user storage component's last syncs. */

@@ -35,6 +35,15 @@ public final class EntraDirectoryProviderFactory
 
     private static final Logger LOG = Logger.getLogger(EntraDirectoryProviderFactory.class);
 
+    /**
+     * One client per provider, kept from one sync to the next (its connections and its token with it), built again
+     * when the settings or the resolved credential change. Syncs of one provider never overlap (Keycloak's lock).
+     */
+    private final java.util.Map<String, Held> clients = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Held(String fingerprint, GraphClient client) {
+    }
+
     @Override
     public String getId() {
         return PROVIDER_ID;
@@ -99,12 +108,40 @@ public final class EntraDirectoryProviderFactory
 
     @Override
     public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
-        bind(session, realm, newModel);
+        if (!ComponentSettings.onlySyncTimeChanged(oldModel, newModel)) {
+            bind(session, realm, newModel);
+        }
     }
 
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
         DeltaState.forget(realm, model.getId());
+        clients.remove(model.getId());
+    }
+
+    private GraphClient shared(KeycloakSession session, ComponentModel model) {
+        GraphDirectoryConfig config = new GraphDirectoryConfig(model);
+        String credential = config.clientCertificate() != null ? config.clientCertificate() : config.clientSecret();
+        String resolved = KeycloakHttpSettings.resolveSecret(session, credential);
+        // The credential enters the fingerprint only as a digest, so no copy of it is kept beside the client's own.
+        String fingerprint = String.join("|", String.valueOf(config.tenant()), config.authority().base(),
+                config.graph().origin(), String.valueOf(config.clientId()), digest(resolved));
+        Held held = clients.get(model.getId());
+        if (held != null && held.fingerprint().equals(fingerprint)) {
+            return held.client();
+        }
+        GraphClient client = client(session, model);
+        clients.put(model.getId(), new Held(fingerprint, client));
+        return client;
+    }
+
+    private static String digest(String value) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(value).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JVM", e);
+        }
     }
 
     @Override
@@ -128,7 +165,7 @@ public final class EntraDirectoryProviderFactory
             GraphClient client = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
                 // Outside a request the vault resolves ${vault.key} per realm, so the realm must be in the context.
                 session.getContext().setRealm(session.realms().getRealm(realmId));
-                return client(session, model);
+                return shared(session, model);
             });
             GraphSync sync = new GraphSync(sessionFactory, realmId, model, client);
             return changed ? sync.changed() : sync.full();
@@ -145,7 +182,7 @@ public final class EntraDirectoryProviderFactory
     private static void bind(KeycloakSession session, RealmModel realm, ComponentModel model) {
         ClaromentisProfile.declare(session);
         String tenant = model.get(GraphDirectoryConfig.TENANT);
-        if (tenant != null && EntraTenants.isGuid(tenant)) {
+        if (tenant != null && EntraTenants.isGuid(tenant) && !tenant.equals(realm.getAttribute(EntraTenants.REALM_TENANT_ATTRIBUTE))) {
             realm.setAttribute(EntraTenants.REALM_TENANT_ATTRIBUTE, tenant);
         }
     }

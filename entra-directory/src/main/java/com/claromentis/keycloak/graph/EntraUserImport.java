@@ -173,6 +173,10 @@ final class EntraUserImport {
         if (added) {
             link(target, person);
         }
+        if (changed && !added) {
+            // Written past Keycloak's user cache (to its own store): a cached copy would keep the old values.
+            evict(target);
+        }
         if (queue != null && (added || changed)) {
             queue.signedIn(realm, target);
         }

@@ -198,7 +198,7 @@ final class GraphClient {
     }
 
     /** A cached app-only token, asked for again a minute before it expires. */
-    private String token() {
+    private synchronized String token() {
         if (token != null && clock.instant().isBefore(tokenExpiry)) {
             return token;
         }

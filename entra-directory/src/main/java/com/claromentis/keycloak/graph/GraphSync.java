@@ -72,6 +72,7 @@ final class GraphSync {
     private final Set<String> warned = new HashSet<>();
     /** Managers' usernames by object id, looked up once per changed sync ("" for one who is not a synced user). */
     private final Map<String, String> managerNames = new HashMap<>();
+    private final int requestsBefore;
     private List<String> aliases;
     private boolean guestsAllowed;
 
@@ -82,6 +83,7 @@ final class GraphSync {
         this.config = new GraphDirectoryConfig(model);
         this.client = client;
         this.name = LogSafe.of(model.getName());
+        this.requestsBefore = client.graphRequests();
     }
 
     /** What the chosen groups hold now: name, transitive user members, nested groups. */
@@ -148,7 +150,7 @@ final class GraphSync {
         deleteThoseToldAlready(before);
         save(new DeltaState(config.selection(guestsAllowed), usersLink, groupsLink, names(groups), nested(groups)));
         LOG.infof("Provider '%s': full sync of %d Entra users with %d Graph requests: %s", name, listed.size(),
-                client.graphRequests(), result.getStatus());
+                client.graphRequests() - requestsBefore, result.getStatus());
         return result;
     }
 
@@ -210,7 +212,7 @@ final class GraphSync {
         deleteThoseToldAlready(null);
         save(state.with(usersLink, groupsLink, names(groups), nested(groups)));
         LOG.infof("Provider '%s': changed-users sync, %d changed users and %d changed groups read with %d Graph "
-                + "requests: %s", name, changes.size(), changedGroups.size(), client.graphRequests(), result.getStatus());
+                + "requests: %s", name, changes.size(), changedGroups.size(), client.graphRequests() - requestsBefore, result.getStatus());
         return result;
     }
 

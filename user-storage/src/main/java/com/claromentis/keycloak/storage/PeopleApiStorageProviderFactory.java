@@ -92,6 +92,10 @@ public final class PeopleApiStorageProviderFactory
 
     @Override
     public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
+        if (com.claromentis.keycloak.connection.ComponentSettings.onlySyncTimeChanged(oldModel, newModel)) {
+            // Keycloak saving the time of a sync: the client and the user profile stay as they are.
+            return;
+        }
         ClaromentisProfile.declare(session);
         clients(session).release(oldModel.getId());
     }
