@@ -157,8 +157,10 @@ final class GraphSync {
     // ---- changed sync ------------------------------------------------------------------------------------------
 
     SynchronizationResult changed() {
-        readRealmRules();
-        DeltaState state = inTransaction(session -> DeltaState.load(realm(session), model.getId()));
+        DeltaState state = inTransaction(session -> {
+            readRealmRules(session);
+            return DeltaState.load(realm(session), model.getId());
+        });
         if (state == null || !config.selection(guestsAllowed).equals(state.selection())) {
             LOG.infof("Provider '%s': %s; this changed-users sync reads everything", name, state == null
                     ? "no delta link is stored yet" : "the provider's selection changed since the last sync");
@@ -222,7 +224,7 @@ final class GraphSync {
         groups.forEach((id, read) -> names.put(id, read.name()));
         List<String> ids = new ArrayList<>(changes.keySet());
         // Users whose membership of a re-read group changed, though Graph's user delta did not name them.
-        Map<String, Set<String>> recorded = inTransaction(session -> {
+        Map<String, Set<String>> recorded = groups.isEmpty() ? Map.of() : inTransaction(session -> {
             Map<String, Set<String>> byUser = new HashMap<>();
             UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
             RealmModel realm = realm(session);
@@ -704,13 +706,17 @@ final class GraphSync {
 
     private void readRealmRules() {
         inTransaction(session -> {
-            realm(session);
-            guestsAllowed = EntraRealmTenant.guestsAllowed(session);
-            aliases = EntraRealmTenant.signInProviders(session)
-                    .filter(p -> EntraRealmTenant.ENTRA_ID_PROVIDER.equals(p.getProviderId()))
-                    .map(IdentityProviderModel::getAlias).toList();
+            readRealmRules(session);
             return null;
         });
+    }
+
+    private void readRealmRules(KeycloakSession session) {
+        realm(session);
+        guestsAllowed = EntraRealmTenant.guestsAllowed(session);
+        aliases = EntraRealmTenant.signInProviders(session)
+                .filter(p -> EntraRealmTenant.ENTRA_ID_PROVIDER.equals(p.getProviderId()))
+                .map(IdentityProviderModel::getAlias).toList();
     }
 
     private EntraUserImport importer(KeycloakSession session, RealmModel realm, Map<String, String> names) {
@@ -737,7 +743,10 @@ final class GraphSync {
 
     private void save(DeltaState state) {
         inTransaction(session -> {
-            state.save(realm(session), model.getId());
+            // Unchanged (a delta round that found nothing): writing it would only invalidate the cached realm.
+            if (!state.equals(DeltaState.load(realm(session), model.getId()))) {
+                state.save(realm(session), model.getId());
+            }
             return null;
         });
     }
