@@ -330,9 +330,11 @@ class EntraDirectorySyncIT {
 
     @Test
     @Order(11)
-    @DisplayName("when the token endpoint refuses the app's secret, then the sync fails without a secret in the answer and nobody is disabled")
+    @DisplayName("when the app's secret is rotated and its tokens revoked, then the sync fails without a secret in the answer and nobody is disabled")
     void tokenRefused(TestRealm realm) {
         graph.setClientSecret(CONTOSO, "rotated-" + UUID.randomUUID());
+        // The token the provider holds from the last sync stops working too, so it has to ask for a new one.
+        graph.revokeTokens();
         try {
             JsonNode full = fullSync(realm);
             assertThat(full.path("failed").asInt()).as(full.toString()).isPositive();

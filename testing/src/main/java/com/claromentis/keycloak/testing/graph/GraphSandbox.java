@@ -247,6 +247,11 @@ public final class GraphSandbox implements AutoCloseable {
         }
     }
 
+    /** Every token handed out so far stops working (Graph answers 401), as when an app's consent is revoked. */
+    public void revokeTokens() {
+        tokens.clear();
+    }
+
     /** The token endpoint refuses every client (as for a revoked secret). */
     public void refuseTokens(boolean refuse) {
         refuseTokens = refuse;
