@@ -3,6 +3,7 @@ package com.claromentis.keycloak.graph;
 import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import com.claromentis.keycloak.profile.PrivilegeGuard;
+import com.claromentis.keycloak.profile.SourceGroups;
 import org.jboss.logging.Logger;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
@@ -24,7 +25,6 @@ import java.util.function.Consumer;
 final class EntraGroups {
 
     static final String ENTRA_GROUP_ID = "claromentis.entraGroupId";
-    static final String PARENT_OF = "claromentis.groupsOf";
 
     private static final Logger LOG = Logger.getLogger(EntraGroups.class);
 
@@ -97,23 +97,9 @@ final class EntraGroups {
         });
     }
 
-    /** The top-level group holding this provider's groups, found by its mark (so renaming it keeps it). */
     private GroupModel parent() {
-        if (parent != null) {
-            return parent;
-        }
-        parent = session.groups().searchGroupsByAttributes(realm, Map.of(PARENT_OF, componentId), 0, 2)
-                .filter(g -> g.getParentId() == null).findFirst().orElse(null);
         if (parent == null) {
-            String name = componentName;
-            if (session.groups().getGroupByName(realm, null, name) != null) {
-                // An administrator's group already has the provider's name: never adopt it.
-                name = componentName + " (" + componentId + ")";
-            }
-            parent = session.groups().createGroup(realm, name);
-            parent.setSingleAttribute(PARENT_OF, componentId);
-            LOG.infof("Provider '%s': Entra groups are kept under the Keycloak group '%s'", LogSafe.of(componentName),
-                    LogSafe.of(name));
+            parent = SourceGroups.parentOf(session, realm, componentId, componentName);
         }
         return parent;
     }

@@ -4,6 +4,7 @@ import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.peopleapi.ClaromentisGroup;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import com.claromentis.keycloak.profile.PrivilegeGuard;
+import com.claromentis.keycloak.profile.SourceGroups;
 import org.jboss.logging.Logger;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
@@ -35,7 +36,7 @@ final class MembershipMapper {
     static final String MANAGED_BY = ClaromentisProfile.MANAGED_BY;
     static final String SOURCE_ID = "claromentis.id";
     /** On the top-level group holding a component's groups: that component's id. */
-    static final String PARENT_OF = "claromentis.groupsOf";
+    static final String PARENT_OF = SourceGroups.PARENT_OF;
 
     private static final Logger LOG = Logger.getLogger(MembershipMapper.class);
 
@@ -173,23 +174,10 @@ final class MembershipMapper {
         });
     }
 
-    /** The top-level group holding this component's groups, found by its mark (so renaming it keeps it). */
+    /** The top-level group holding this component's groups ({@link SourceGroups}). */
     private GroupModel parent() {
-        if (parent != null) {
-            return parent;
-        }
-        parent = session.groups().searchGroupsByAttributes(realm, Map.of(PARENT_OF, componentId), 0, 2)
-                .filter(g -> g.getParentId() == null).findFirst().orElse(null);
         if (parent == null) {
-            String name = componentName;
-            if (session.groups().getGroupByName(realm, null, name) != null) {
-                // An administrator's group already has the component's name: never adopt it.
-                name = componentName + " (" + componentId + ")";
-            }
-            parent = session.groups().createGroup(realm, name);
-            parent.setSingleAttribute(PARENT_OF, componentId);
-            LOG.infof("Provider '%s': Claromentis groups are kept under the Keycloak group '%s'",
-                    LogSafe.of(componentName), LogSafe.of(name));
+            parent = SourceGroups.parentOf(session, realm, componentId, componentName);
         }
         return parent;
     }
