@@ -85,10 +85,12 @@ public final class DefaultPeopleApiClientsFactory implements PeopleApiClientsFac
     }
 
     /** The settings a client is built from, compared whole: a hash of them could let two configurations collide. */
-    private static Map<String, List<String>> connectionSettings(ComponentModel component) {
+    static Map<String, List<String>> connectionSettings(ComponentModel component) {
         Map<String, List<String>> settings = new java.util.HashMap<>();
         for (var property : PeopleApiConnectionSettings.PROPERTIES) {
-            List<String> values = component.getConfig().getList(property.getName());
+            // get, never getList: getList adds an empty entry for a missing key, and the model is often the one
+            // Keycloak's realm cache shares between threads, whose config map parallel deliveries would then corrupt.
+            List<String> values = component.getConfig().get(property.getName());
             settings.put(property.getName(), values == null ? List.of() : List.copyOf(values));
         }
         return Map.copyOf(settings);

@@ -146,7 +146,8 @@ public final class PeopleApiConnectionSettings {
     }
 
     private FieldMapping fieldMapping() {
-        List<String> overrides = model.getConfig().getList(FIELD_MAPPING);
+        // get, never getList, which writes into a model that may be the realm cache's shared copy.
+        List<String> overrides = model.getConfig().get(FIELD_MAPPING);
         return overrides == null || overrides.isEmpty() ? FieldMapping.defaults() : FieldMapping.parse(overrides);
     }
 
