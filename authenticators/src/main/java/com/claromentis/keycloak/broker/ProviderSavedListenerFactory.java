@@ -1,17 +1,13 @@
 package com.claromentis.keycloak.broker;
 
+import com.claromentis.keycloak.common.AdminSaveListenerFactory;
 import com.claromentis.keycloak.common.LogSafe;
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
-import org.keycloak.events.Event;
-import org.keycloak.events.EventListenerProvider;
-import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 
 import java.net.URLDecoder;
@@ -26,86 +22,41 @@ import java.util.regex.Pattern;
  * to every <em>global</em> event listener, in the request's transaction, whatever the realm's listener settings.
  * Updates are handled through {@code RealmModel.IdentityProviderUpdatedEvent}, which also covers other paths.
  */
-public final class ProviderSavedListenerFactory implements EventListenerProviderFactory {
+public final class ProviderSavedListenerFactory extends AdminSaveListenerFactory {
 
     public static final String PROVIDER_ID = "claromentis-sign-in-guarantees";
 
     private static final Logger LOG = Logger.getLogger(ProviderSavedListenerFactory.class);
     private static final Pattern PROVIDER = Pattern.compile("identity-provider/instances/([^/]+)(/mappers/[^/]+)?");
 
-    @Override
-    public boolean isGlobal() {
-        return true;
+    public ProviderSavedListenerFactory() {
+        super(PROVIDER_ID);
     }
 
     @Override
-    public EventListenerProvider create(KeycloakSession session) {
-        return new Listener(session);
-    }
-
-    private static final class Listener implements EventListenerProvider {
-
-        private final KeycloakSession session;
-
-        Listener(KeycloakSession session) {
-            this.session = session;
+    protected void onAdminEvent(KeycloakSession session, AdminEvent event) {
+        boolean created = event.getResourceType() == ResourceType.IDENTITY_PROVIDER
+                && event.getOperationType() == OperationType.CREATE;
+        boolean guardRemoved = event.getResourceType() == ResourceType.IDENTITY_PROVIDER_MAPPER
+                && event.getOperationType() == OperationType.DELETE;
+        if ((!created && !guardRemoved) || event.getResourcePath() == null) {
+            return;
         }
-
-        @Override
-        public void onEvent(Event event) {
-            // Sign-in events are not about providers' settings.
+        Matcher path = PROVIDER.matcher(event.getResourcePath());
+        if (!path.matches() || (guardRemoved && path.group(2) == null)) {
+            return;
         }
-
-        @Override
-        public void onEvent(AdminEvent event, boolean includeRepresentation) {
-            boolean created = event.getResourceType() == ResourceType.IDENTITY_PROVIDER
-                    && event.getOperationType() == OperationType.CREATE;
-            boolean guardRemoved = event.getResourceType() == ResourceType.IDENTITY_PROVIDER_MAPPER
-                    && event.getOperationType() == OperationType.DELETE;
-            if ((!created && !guardRemoved) || event.getResourcePath() == null) {
-                return;
-            }
-            Matcher path = PROVIDER.matcher(event.getResourcePath());
-            if (!path.matches() || (guardRemoved && path.group(2) == null)) {
-                return;
-            }
-            RealmModel realm = session.realms().getRealm(event.getRealmId());
-            if (realm == null) {
-                return;
-            }
-            String alias = URLDecoder.decode(path.group(1), StandardCharsets.UTF_8);
-            IdentityProviderModel provider = session.identityProviders().getByAlias(alias);
-            if (provider == null) {
-                LOG.debugf("Admin event for identity provider '%s' of realm '%s', which no longer exists",
-                        LogSafe.of(alias), LogSafe.of(realm.getName()));
-                return;
-            }
-            SignInGuarantees.providerSaved(session, realm, provider);
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        if (realm == null) {
+            return;
         }
-
-        @Override
-        public void close() {
-            // Nothing held.
+        String alias = URLDecoder.decode(path.group(1), StandardCharsets.UTF_8);
+        IdentityProviderModel provider = session.identityProviders().getByAlias(alias);
+        if (provider == null) {
+            LOG.debugf("Admin event for identity provider '%s' of realm '%s', which no longer exists",
+                    LogSafe.of(alias), LogSafe.of(realm.getName()));
+            return;
         }
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-        // No settings.
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-        // Provider updates, realm creation and start-up are wired by the social login guard's factory.
-    }
-
-    @Override
-    public String getId() {
-        return PROVIDER_ID;
-    }
-
-    @Override
-    public void close() {
-        // Stateless.
+        SignInGuarantees.providerSaved(session, realm, provider);
     }
 }

@@ -93,10 +93,6 @@ final class AppCertificate {
         }
     }
 
-    X509Certificate certificate() {
-        return certificate;
-    }
-
     private void requireMatchingKey() throws GeneralSecurityException {
         byte[] probe = "claromentis".getBytes(StandardCharsets.US_ASCII);
         Signature signer = Signature.getInstance("SHA256withRSA");

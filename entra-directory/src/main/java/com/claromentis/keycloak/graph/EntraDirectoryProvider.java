@@ -1,10 +1,8 @@
 package com.claromentis.keycloak.graph;
 
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.storage.UserStorageProvider;
-import org.keycloak.storage.UserStorageProviderModel;
 import org.keycloak.storage.user.ImportedUserValidation;
 import org.keycloak.storage.user.UserLookupProvider;
 
@@ -15,10 +13,7 @@ import org.keycloak.storage.user.UserLookupProvider;
  */
 final class EntraDirectoryProvider implements UserStorageProvider, UserLookupProvider, ImportedUserValidation {
 
-    private final UserStorageProviderModel model;
-
-    EntraDirectoryProvider(KeycloakSession session, UserStorageProviderModel model) {
-        this.model = model;
+    EntraDirectoryProvider() {
     }
 
     @Override
@@ -44,9 +39,5 @@ final class EntraDirectoryProvider implements UserStorageProvider, UserLookupPro
 
     @Override
     public void close() {
-    }
-
-    UserStorageProviderModel model() {
-        return model;
     }
 }

@@ -62,7 +62,7 @@ public final class EntraDirectoryProviderFactory
 
     @Override
     public EntraDirectoryProvider create(KeycloakSession session, ComponentModel model) {
-        return new EntraDirectoryProvider(session, new UserStorageProviderModel(model));
+        return new EntraDirectoryProvider();
     }
 
     @Override

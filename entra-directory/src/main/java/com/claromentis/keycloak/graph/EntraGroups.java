@@ -34,12 +34,18 @@ final class EntraGroups {
     private final String componentName;
     private final Map<String, String> names;
     private final Consumer<String> warn;
+    private final Map<String, String> settledIds;
     private final Map<String, Optional<GroupModel>> groups = new HashMap<>();
     private GroupModel parent;
 
-    /** @param names the chosen groups' display names by object id, as Graph last gave them */
+    /**
+     * @param names      the chosen groups' display names by object id, as Graph last gave them
+     * @param settledIds the Keycloak group ids this sync already settled, by Entra group id; shared by the sync's
+     *                   transactions and filled here
+     */
     EntraGroups(KeycloakSession session, RealmModel realm, String componentId, String componentName,
-                Map<String, String> names, Consumer<String> warn) {
+                Map<String, String> names, Map<String, String> settledIds, Consumer<String> warn) {
+        this.settledIds = settledIds;
         this.session = session;
         this.realm = realm;
         this.componentId = componentId;
@@ -58,13 +64,14 @@ final class EntraGroups {
         }
     }
 
-    /** Renames the Keycloak groups to Entra's current names and takes any administration role off them. */
-    void tidy() {
-        names.keySet().forEach(this::group);
-    }
-
     private Optional<GroupModel> group(String id) {
         return groups.computeIfAbsent(id, key -> {
+            // Settled earlier in this sync (found or created, renamed, held to the privilege rule): no search again.
+            String settled = settledIds.get(key);
+            GroupModel known = settled == null ? null : session.groups().getGroupById(realm, settled);
+            if (known != null) {
+                return Optional.of(known);
+            }
             GroupModel under = parent();
             String name = names.get(key);
             GroupModel found = under.getSubGroupsStream()
@@ -93,6 +100,7 @@ final class EntraGroups {
                 warn.accept("the Entra group '" + LogSafe.of(found.getName()) + "' had been given a role that "
                         + "administers Keycloak; the role was taken off it");
             }
+            settledIds.put(key, found.getId());
             return Optional.of(found);
         });
     }

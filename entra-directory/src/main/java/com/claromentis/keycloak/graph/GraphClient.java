@@ -90,10 +90,6 @@ final class GraphClient {
                 .followSslRedirects(false);
     }
 
-    GraphHost graph() {
-        return graph;
-    }
-
     /** Graph requests made so far (retries included), for the sync report. */
     int graphRequests() {
         return graphRequests.get();

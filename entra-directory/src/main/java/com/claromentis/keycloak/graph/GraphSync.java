@@ -72,6 +72,8 @@ final class GraphSync {
     private final Set<String> warned = new HashSet<>();
     /** Managers' usernames by object id, looked up once per changed sync ("" for one who is not a synced user). */
     private final Map<String, String> managerNames = new HashMap<>();
+    /** Keycloak group ids by Entra group id, settled once per sync instead of once per transaction. */
+    private final Map<String, String> settledGroups = new java.util.concurrent.ConcurrentHashMap<>();
     private final int requestsBefore;
     private List<String> aliases;
     private boolean guestsAllowed;
@@ -103,6 +105,7 @@ final class GraphSync {
         Map<String, GroupRead> groups = readGroups(config.groups());
         boolean groupsComplete = groups.size() == config.groups().size();
         Map<String, Set<String>> membership = membersByUser(groups);
+        Map<String, String> groupNames = names(groups);
         Map<String, String> usernames = new HashMap<>();
         Map<String, String> managerOf = new HashMap<>();
         Set<String> listed = new HashSet<>();
@@ -137,7 +140,7 @@ final class GraphSync {
             }
             for (int from = 0; from < batch.size(); from += IMPORT_TRANSACTION_SIZE) {
                 importBatch(batch.subList(from, Math.min(batch.size(), from + IMPORT_TRANSACTION_SIZE)), usernames::get,
-                        groups, unsettled, known);
+                        groupNames, unsettled, known);
             }
             link = page.nextLink();
         }
@@ -148,7 +151,7 @@ final class GraphSync {
             warn("a chosen group could not be read, so nobody is removed and no membership is changed by this sync");
         }
         deleteThoseToldAlready(before);
-        save(new DeltaState(config.selection(guestsAllowed), usersLink, groupsLink, names(groups), nested(groups)));
+        save(new DeltaState(config.selection(guestsAllowed), usersLink, groupsLink, groupNames, nested(groups)));
         LOG.infof("Provider '%s': full sync of %d Entra users with %d Graph requests: %s", name, listed.size(),
                 client.graphRequests() - requestsBefore, result.getStatus());
         return result;
@@ -419,12 +422,11 @@ final class GraphSync {
     private record Pending(GraphUser user, Set<String> groupIds) {
     }
 
-    private void importBatch(List<Pending> batch, Function<String, String> managers, Map<String, GroupRead> groups,
+    private void importBatch(List<Pending> batch, Function<String, String> managers, Map<String, String> names,
                              Set<String> unsettled, Map<String, String> known) {
         if (batch.isEmpty()) {
             return;
         }
-        Map<String, String> names = names(groups);
         try {
             unsettled.addAll(importAll(batch, managers, names, true, known));
         } catch (RuntimeException batchFailure) {
@@ -720,12 +722,9 @@ final class GraphSync {
     }
 
     private EntraUserImport importer(KeycloakSession session, RealmModel realm, Map<String, String> names) {
-        EntraGroups groups = new EntraGroups(session, realm, model.getId(), model.getName(), names, this::warn);
+        EntraGroups groups = new EntraGroups(session, realm, model.getId(), model.getName(), names, settledGroups,
+                this::warn);
         return new EntraUserImport(session, realm, model.getId(), aliases, groups);
-    }
-
-    private void count(EntraUserImport.Outcome outcome, String id) {
-        count(outcome, result);
     }
 
     private void count(EntraUserImport.Outcome outcome, SynchronizationResult counts) {

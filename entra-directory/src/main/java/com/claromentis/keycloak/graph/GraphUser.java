@@ -89,10 +89,13 @@ final class GraphUser {
     }
 
     private static void text(JsonNode item, String name, Field field, Map<Field, String> values, StringBuilder problem) {
-        if (!item.has(name)) {
-            return;
+        if (item.has(name)) {
+            value(item.get(name), name, field, values, problem);
         }
-        JsonNode node = item.get(name);
+    }
+
+    /** One text value, {@code name} being what a problem with it is reported as. */
+    private static void value(JsonNode node, String name, Field field, Map<Field, String> values, StringBuilder problem) {
         if (node.isNull()) {
             values.put(field, null);
             return;
@@ -120,12 +123,7 @@ final class GraphUser {
         Map<Field, String> mobile = new EnumMap<>(Field.class);
         text(item, "mobilePhone", Field.PHONE, mobile, problem);
         if (phones.isArray() && !phones.isEmpty()) {
-            Map<Field, String> first = new EnumMap<>(Field.class);
-            JsonNode holder = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().set("phone", phones.get(0));
-            text(holder, "phone", Field.PHONE, first, problem);
-            if (first.containsKey(Field.PHONE)) {
-                values.put(Field.PHONE, first.get(Field.PHONE));
-            }
+            value(phones.get(0), "businessPhones", Field.PHONE, values, problem);
         } else if (phones.isArray() || phones.isNull()) {
             values.put(Field.PHONE, mobile.get(Field.PHONE));
         } else {
