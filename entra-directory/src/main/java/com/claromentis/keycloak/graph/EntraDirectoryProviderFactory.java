@@ -115,7 +115,7 @@ public final class EntraDirectoryProviderFactory
 
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        DeltaState.forget(realm, model.getId());
+        DeltaState.forget(session, model.getId());
         clients.remove(model.getId());
     }
 

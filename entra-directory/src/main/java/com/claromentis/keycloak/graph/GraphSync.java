@@ -160,9 +160,10 @@ final class GraphSync {
     // ---- changed sync ------------------------------------------------------------------------------------------
 
     SynchronizationResult changed() {
+        long started = System.nanoTime();
         DeltaState state = inTransaction(session -> {
             readRealmRules(session);
-            return DeltaState.load(realm(session), model.getId());
+            return DeltaState.load(session, model.getId());
         });
         if (state == null || !config.selection(guestsAllowed).equals(state.selection())) {
             LOG.infof("Provider '%s': %s; this changed-users sync reads everything", name, state == null
@@ -192,7 +193,7 @@ final class GraphSync {
                 LOG.warnf("Provider '%s': %s; the stored delta links are dropped and everything is read again", name,
                         LogSafe.of(e.getMessage()));
                 inTransaction(session -> {
-                    DeltaState.forget(realm(session), model.getId());
+                    DeltaState.forget(session, model.getId());
                     return null;
                 });
                 return full();
@@ -207,6 +208,7 @@ final class GraphSync {
             }
         }
         Map<String, GroupRead> groups = readGroups(affected);
+        long read = System.nanoTime();
         if (groups.size() < affected.size()) {
             // Without a complete member list a leaver cannot be told from a failed read: try again next time.
             warn("a changed group could not be read; its memberships are read again by the next sync");
@@ -214,10 +216,14 @@ final class GraphSync {
             affected.retainAll(groups.keySet());
         }
         applyChanges(changes, groups, state);
+        long applied = System.nanoTime();
         deleteThoseToldAlready(null);
         save(state.with(usersLink, groupsLink, names(groups), nested(groups)));
+        long done = System.nanoTime();
         LOG.infof("Provider '%s': changed-users sync, %d changed users and %d changed groups read with %d Graph "
-                + "requests: %s", name, changes.size(), changedGroups.size(), client.graphRequests() - requestsBefore, result.getStatus());
+                + "requests in %d ms, applied in %d ms, state kept in %d ms: %s", name, changes.size(),
+                changedGroups.size(), client.graphRequests() - requestsBefore, (read - started) / 1_000_000,
+                (applied - read) / 1_000_000, (done - applied) / 1_000_000, result.getStatus());
         return result;
     }
 
@@ -453,6 +459,8 @@ final class GraphSync {
             if (commitFlushOnly) {
                 flushAtCommitOnly(session);
             }
+            ProviderUsers.preload(session, batch.stream().map(pending -> known.get(pending.user().id()))
+                    .filter(java.util.Objects::nonNull).toList());
             EntraUserImport importer = importer(session, realm, names).knowing(known);
             Set<String> later = new HashSet<>();
             for (Pending pending : batch) {
@@ -742,9 +750,9 @@ final class GraphSync {
 
     private void save(DeltaState state) {
         inTransaction(session -> {
-            // Unchanged (a delta round that found nothing): writing it would only invalidate the cached realm.
-            if (!state.equals(DeltaState.load(realm(session), model.getId()))) {
-                state.save(realm(session), model.getId());
+            // Unchanged (a delta round that found nothing): nothing to write.
+            if (!state.equals(DeltaState.load(session, model.getId()))) {
+                state.save(session, model.getId());
             }
             return null;
         });

@@ -247,6 +247,8 @@ class EntraDirectorySyncIT {
         assertThat(user(realm, "dan").isEnabled()).as("deleted in Entra: disabled here").isFalse();
         assertThat(staffMembers(realm)).containsExactly(upn("alice"), upn("carol"), upn("erin"));
         assertThat(user(realm, "alice").isEnabled()).isTrue();
+        assertThat(realm.representation().getAttributes()).as("the delta links are server state, not realm settings "
+                + "a realm export would carry").noneSatisfy((key, value) -> assertThat(key).startsWith("claromentis.graphDelta"));
     }
 
     @Test
