@@ -39,6 +39,10 @@ public final class DemoRealm {
         realm.setDisplayName("Claromentis");
         realm.setEnabled(true);
         realm.setLoginTheme("claromentis");
+        // The theme's languages, with the switcher on the sign-in page; the browser's language picks the first one.
+        realm.setInternationalizationEnabled(true);
+        realm.setSupportedLocales(java.util.Set.of("en", "de", "fr"));
+        realm.setDefaultLocale("en");
         realm.setEventsEnabled(true);
         // Staff who sign in through the directory are created in Claromentis (the sandbox) on their first sign-in.
         realm.setEventsListeners(java.util.List.of("jboss-logging", "claromentis-provisioning"));

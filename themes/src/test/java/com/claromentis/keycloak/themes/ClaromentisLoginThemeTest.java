@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class ClaromentisLoginThemeTest {
     void registersTheLoginTheme() throws IOException {
         String json = read("META-INF/keycloak-themes.json");
         assertThat(json.replaceAll("\\s", ""))
-                .contains("\"name\":\"claromentis\",\"types\":[\"login\"]");
+                .contains("\"name\":\"claromentis\",\"types\":[\"login\",\"account\"]");
     }
 
     @Test
@@ -41,12 +42,23 @@ class ClaromentisLoginThemeTest {
         assertThat(messages.getProperty("loginTitle")).isEqualTo("Sign in to Claromentis");
         assertThat(messages.getProperty("loginTitleHtml")).contains("Claromentis");
         assertThat(messages.getProperty("claromentisSignInWithMicrosoft")).isEqualTo("Sign in with Microsoft");
-        assertThat(messages).containsKeys("claromentisSocialSignIn", "claromentisCompanySignIn",
+        assertThat(messages).containsKeys("claromentisCompanySignIn",
                 "identityProviderInvalidSignatureMessage", "invalidRequesterMessage",
                 "identityProviderUnexpectedErrorMessage");
         // The refusal texts have one home, theme-resources, so a theme copy cannot drift from it.
         assertThat(messages).doesNotContainKeys("claromentisSocialNoAccount", "claromentisPeopleApiUnavailable",
                 "entraTenantMismatch");
+    }
+
+    @Test
+    void accountThemeExtendsKeycloakV3WithItsOwnStylesheetAndLogo() throws IOException {
+        Properties theme = properties("theme/claromentis/account/theme.properties");
+        assertThat(theme.getProperty("parent")).isEqualTo("keycloak.v3");
+        assertThat(theme.getProperty("title")).isEqualTo("Claromentis account");
+        for (String resource : List.of(theme.getProperty("styles"), theme.getProperty("logo"))) {
+            assertThat(getClass().getClassLoader().getResource("theme/claromentis/account/resources/" + resource))
+                    .as(resource).isNotNull();
+        }
     }
 
     @Test
