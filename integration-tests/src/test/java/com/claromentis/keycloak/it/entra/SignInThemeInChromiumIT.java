@@ -23,6 +23,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Path;
@@ -179,9 +180,7 @@ class SignInThemeInChromiumIT {
             // Each language is named in the page's language and in its own.
             assertThat(labels).containsExactlyInAnyOrder("English", "German (Deutsch)", "French (Français)");
 
-            String german = browser.findElements(By.cssSelector("#login-select-toggle option")).stream()
-                    .filter(o -> o.getText().trim().equals("German (Deutsch)")).findFirst().orElseThrow().getAttribute("value");
-            browser.get(german);
+            new Select(browser.findElement(By.id("login-select-toggle"))).selectByVisibleText("German (Deutsch)");
             waitIn(browser).until(ExpectedConditions.textToBe(By.id("kc-page-title"), "Bei Claromentis anmelden"));
             chromium.screenshot(SHOTS.resolve("login-de.png"));
             assertThat(browser.findElement(By.id("social-" + ENTRA)).getText()).isEqualTo("Mit Microsoft anmelden");

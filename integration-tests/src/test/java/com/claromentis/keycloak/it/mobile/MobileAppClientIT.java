@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.it.mobile;
 
+import com.claromentis.keycloak.demo.DemoRealm;
 import com.claromentis.keycloak.testing.Browser;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.SignInResult;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.RealmRepresentation;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -32,14 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The mobile app's client, imported from the template an administrator imports
- * ({@code demo/src/main/resources/clients/claromentis-mobile-app.json}), signing in as the app does: the system
+ * ({@code demo/src/main/resources/}{@value DemoRealm#MOBILE_APP_CLIENT}), signing in as the app does: the system
  * browser opens the login page, the app gets the code at its own scheme and redeems it with its PKCE verifier.
  */
 @RealKeycloak
 @DisplayName("Given a realm with the Claromentis mobile app client imported from its template")
 class MobileAppClientIT {
 
-    private static final String TEMPLATE = "clients/claromentis-mobile-app.json";
     private static final String CLIENT = "claromentis-mobile";
     private static final String APP_SCHEME = "com.claromentis.mobile:/oauth2redirect";
     private static final String CLAIMED_HTTPS = "https://intranet.example.com/mobile/oauth2redirect";
@@ -48,14 +47,9 @@ class MobileAppClientIT {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @BeforeAll
-    static void importTheTemplate(TestRealm realm) throws IOException {
-        String template;
-        try (InputStream in = MobileAppClientIT.class.getClassLoader().getResourceAsStream(TEMPLATE)) {
-            assertThat(in).as(TEMPLATE).isNotNull();
-            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    static void importTheTemplate(TestRealm realm) {
         HttpResponse<String> imported = realm.admin().exchange("POST", realm.adminPath() + "/partialImport",
-                JSON.readTree(template));
+                DemoRealm.mobileAppClient());
         assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
         // The realm setting the documentation asks for: a refresh token can be used once.
         RealmRepresentation representation = realm.representation();
