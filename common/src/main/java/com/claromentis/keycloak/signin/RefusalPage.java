@@ -92,9 +92,14 @@ public final class RefusalPage {
                 .createForm(TEMPLATE);
     }
 
-    /** The page where no flow hands us a form (a broker callback): the session's own form provider. */
+    /**
+     * The page where no flow hands us a form (a broker callback, a user lookup). A form provider of its own, not the
+     * session's shared one: Keycloak may still render a page of its own in this request (it does when it catches a
+     * storage provider's exception), and it must not inherit our status or attributes.
+     */
     public static Response render(KeycloakSession session, SignInRefusal refusal, String reference, String providerName) {
-        LoginFormsProvider form = session.getProvider(LoginFormsProvider.class);
+        LoginFormsProvider form = session.getKeycloakSessionFactory()
+                .getProviderFactory(LoginFormsProvider.class).create(session);
         if (session.getContext().getAuthenticationSession() != null) {
             form.setAuthenticationSession(session.getContext().getAuthenticationSession());
         }

@@ -50,6 +50,8 @@ class SignInThemeInChromiumIT {
     private static final String ENTRA = "contoso";
     private static final String HOSTILE = "hostile-corp";
     private static final String HOSTILE_NAME = "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\"> Corp";
+    private static final String SOCIAL = "evil-social";
+    private static final String SOCIAL_NAME = "<b>Evil</b> Social";
     private static final Path SHOTS = Path.of("target/screenshots/sign-in");
 
     private static EmbeddedLdap ldap;
@@ -83,6 +85,7 @@ class SignInThemeInChromiumIT {
         google.setEnabled(true);
         google.setConfig(new java.util.HashMap<>(Map.of("clientId", "claromentis-test", "clientSecret", "not-used")));
         assertThat(EntraFixtures.createProvider(realm, google).statusCode()).isEqualTo(201);
+        assertThat(EntraFixtures.createProvider(realm, socialProvider()).statusCode()).isEqualTo(201);
         chromium = Chromium.start();
     }
 
@@ -295,6 +298,63 @@ class SignInThemeInChromiumIT {
             assertNoHorizontalScroll();
             assertAccessible("de");
         }
+    }
+
+    @Nested
+    @DisplayName("when someone without an account signs in with a social account whose name holds markup")
+    class SocialRefusal {
+
+        @Test
+        @DisplayName("then they see the no-account page (403) naming the provider as typed, with the code of the event")
+        void noAccount(TestRealm realm) {
+            simulator.nextSignIn(EntraFixtures.member(CONTOSO, "gmail.example", "Stella"));
+            openLogin(realm, "");
+            WebDriver browser = chromium.driver();
+            browser.findElement(By.id("social-" + SOCIAL)).click();
+            waitIn(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("claromentis-refusal")));
+            chromium.screenshot(SHOTS.resolve("refused-social.png"));
+
+            assertThat(status()).isEqualTo(403L);
+            assertThat(browser.findElement(By.id("kc-page-title")).getText()).isEqualTo("No Claromentis account for this sign-in");
+            WebElement message = browser.findElement(By.id("claromentis-refusal-message"));
+            assertThat(message.getText()).isEqualTo("No Claromentis account is linked to this " + SOCIAL_NAME
+                    + " sign-in. Ask your administrator to give you access.");
+            assertThat(message.findElements(By.tagName("b"))).isEmpty();
+            String code = browser.findElement(By.id("claromentis-refusal-reference")).getText();
+            // Recorded by the first-login flow the guard runs in.
+            List<JsonNode> events = new ArrayList<>(EntraFixtures.eventsWithReason(realm, "IDENTITY_PROVIDER_FIRST_LOGIN_ERROR",
+                    "social_login_creates_no_account"));
+            events.addAll(EntraFixtures.eventsWithReason(realm, "LOGIN_ERROR", "social_login_creates_no_account"));
+            assertThat(events).extracting(e -> e.path("details").path("claromentis_reference").asText()).contains(code);
+            assertAccessible("en");
+        }
+    }
+
+    /** A social-type provider (the test-providers module's) aimed at the simulator, held to Contoso like every provider. */
+    private static IdentityProviderRepresentation socialProvider() {
+        IdentityProviderRepresentation provider = new IdentityProviderRepresentation();
+        provider.setAlias(SOCIAL);
+        provider.setDisplayName(SOCIAL_NAME);
+        provider.setProviderId("test-social");
+        provider.setEnabled(true);
+        provider.setTrustEmail(true);
+        provider.setFirstBrokerLoginFlowAlias("claromentis first broker login");
+        String base = simulator.authority() + "/" + CONTOSO;
+        Map<String, String> config = new java.util.HashMap<>();
+        config.put("authorizationUrl", base + "/oauth2/v2.0/authorize");
+        config.put("tokenUrl", base + "/oauth2/v2.0/token");
+        config.put("jwksUrl", base + "/discovery/v2.0/keys");
+        config.put("issuer", simulator.issuer(CONTOSO));
+        config.put("useJwksUrl", "true");
+        config.put("validateSignature", "true");
+        config.put("pkceEnabled", "true");
+        config.put("pkceMethod", "S256");
+        config.put("clientId", EntraFixtures.CLIENT_ID);
+        config.put("clientSecret", EntraFixtures.CLIENT_SECRET);
+        config.put("clientAuthMethod", "client_secret_post");
+        config.put("defaultScope", "openid profile email");
+        provider.setConfig(config);
+        return provider;
     }
 
     // ---- helpers: what a person sees, measured in the page ----
