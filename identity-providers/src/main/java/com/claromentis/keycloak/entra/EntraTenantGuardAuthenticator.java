@@ -2,7 +2,6 @@ package com.claromentis.keycloak.entra;
 
 import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.signin.RefusalPage;
-import com.claromentis.keycloak.signin.SignInRefusal;
 import com.claromentis.keycloak.tenant.EntraRealmTenant;
 import java.util.Optional;
 
@@ -35,12 +34,12 @@ final class EntraTenantGuardAuthenticator implements Authenticator {
         if (serialized == null) {
             // Attached to a flow that is not a broker flow: nothing to check would mean a silent pass, so refuse.
             context.getEvent().detail(Details.REASON, "not_a_broker_flow");
-            String reference = RefusalPage.report(SignInRefusal.MICROSOFT_NOT_SET_UP, context.getEvent(),
+            String reference = RefusalPage.report(EntraRefusal.PROVIDER_MISCONFIGURED.page(), context.getEvent(),
                     "entra-tenant-guard ran outside a broker login flow in realm '" + LogSafe.of(context.getRealm().getName())
                             + "'; refusing");
             context.getEvent().error(Errors.INVALID_CONFIG);
             context.failure(AuthenticationFlowError.INTERNAL_ERROR,
-                    RefusalPage.render(context.form(), SignInRefusal.MICROSOFT_NOT_SET_UP, reference, null));
+                    RefusalPage.render(context.form(), EntraRefusal.PROVIDER_MISCONFIGURED.page(), reference, null));
             return;
         }
         BrokeredIdentityContext brokered = serialized.deserialize(context.getSession(), authSession);

@@ -245,7 +245,7 @@ class SignInThemeInChromiumIT {
         }
 
         @Test
-        @DisplayName("then a user of another organisation sees the wrong-organisation page (403) with a code that is in the event")
+        @DisplayName("then a user of another organisation sees the wrong-organisation page (403) with a code that is in the event and the log")
         void otherTenant(TestRealm realm) {
             refused(realm, EntraFixtures.member(FABRIKAM, FABRIKAM_DOMAIN, "Fay"), "", "refused-tenant.png");
             WebDriver browser = chromium.driver();
@@ -260,6 +260,7 @@ class SignInThemeInChromiumIT {
             assertThat(browser.getPageSource()).doesNotContain("org.keycloak").doesNotContain("Exception");
             List<JsonNode> events = EntraFixtures.eventsWithReason(realm, "IDENTITY_PROVIDER_LOGIN_ERROR", "tenant_mismatch");
             assertThat(events).extracting(e -> e.path("details").path("claromentis_reference").asText()).contains(code);
+            assertThat(serverLog(realm)).contains("Sign-in refused (tenant-mismatch), reference " + code + ":");
             assertAccessible("en");
         }
 
@@ -365,6 +366,14 @@ class SignInThemeInChromiumIT {
                 + "&redirect_uri=" + java.net.URLEncoder.encode(TestRealm.TEST_REDIRECT_URI, java.nio.charset.StandardCharsets.UTF_8)
                 + "&response_type=code&scope=openid" + (uiLocale.isEmpty() ? "" : "&ui_locales=" + uiLocale));
         waitIn(browser).until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-page-title")));
+    }
+
+    private static String serverLog(TestRealm realm) {
+        try {
+            return java.nio.file.Files.readString(realm.server().logFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read the server log", e);
+        }
     }
 
     private static WebDriverWait waitIn(WebDriver browser) {
