@@ -3,6 +3,8 @@ package com.claromentis.keycloak.broker;
 import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.signin.LoginKind;
 import com.claromentis.keycloak.signin.ProviderSignInSettings;
+import com.claromentis.keycloak.signin.RefusalPage;
+import com.claromentis.keycloak.signin.SignInRefusal;
 
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -24,10 +26,6 @@ import jakarta.ws.rs.core.Response;
  * none, the person sees a page telling them to ask their administrator. Enterprise sign-ins pass untouched.
  */
 public final class SocialLoginGuardAuthenticator extends AbstractIdpAuthenticator {
-
-    /** Template in theme-resources, so it exists in every login theme; message key claromentisSocialNoAccount. */
-    static final String NO_ACCOUNT_PAGE = "claromentis-social-no-account.ftl";
-    static final String PROVIDER_NAME_ATTRIBUTE = "claromentisProviderName";
 
     private static final Logger LOG = Logger.getLogger(SocialLoginGuardAuthenticator.class);
 
@@ -54,17 +52,13 @@ public final class SocialLoginGuardAuthenticator extends AbstractIdpAuthenticato
             context.success();
             return;
         }
-        LOG.infof("Refused a social sign-in through '%s': no account to link it to, and social sign-ins create none",
-                LogSafe.of(provider.getAlias()));
         context.getEvent()
                 .detail("reason", "social_login_creates_no_account")
-                .detail("identity_provider", provider.getAlias())
-                .error(Errors.USER_NOT_FOUND);
-        // Not Keycloak's error page: it renders messages through kcSanitize, which keeps markup in the name.
-        Response page = context.form()
-                .setAttribute(PROVIDER_NAME_ATTRIBUTE, displayName(provider))
-                .setStatus(Response.Status.FORBIDDEN)
-                .createForm(NO_ACCOUNT_PAGE);
+                .detail("identity_provider", provider.getAlias());
+        String reference = RefusalPage.report(SignInRefusal.SOCIAL_NO_ACCOUNT, context.getEvent(), "social sign-in through '"
+                + LogSafe.of(provider.getAlias()) + "' has no account to link to, and social sign-ins create none");
+        context.getEvent().error(Errors.USER_NOT_FOUND);
+        Response page = RefusalPage.render(context.form(), SignInRefusal.SOCIAL_NO_ACCOUNT, reference, displayName(provider));
         context.failureChallenge(AuthenticationFlowError.INVALID_USER, page);
     }
 

@@ -24,6 +24,8 @@ public final class DemoRealm {
 
     public static final String PEOPLE_API_USER = "keycloak";
     public static final String PEOPLE_API_PASSWORD = "demo-people-api-secret";
+    /** The mobile app's public client (PKCE S256), importable as it is. */
+    public static final String MOBILE_APP_CLIENT = "clients/claromentis-mobile-app.json";
 
     /**
      * Creates the realm (replacing one left from an earlier run), adds the People API provider for the sandbox at
@@ -39,10 +41,17 @@ public final class DemoRealm {
         realm.setDisplayName("Claromentis");
         realm.setEnabled(true);
         realm.setLoginTheme("claromentis");
+        realm.setAccountTheme("claromentis");
+        // The theme's languages, with the switcher on the sign-in page; the browser's language picks the first one.
+        realm.setInternationalizationEnabled(true);
+        realm.setSupportedLocales(java.util.Set.of("en", "de", "fr"));
+        realm.setDefaultLocale("en");
         realm.setEventsEnabled(true);
         // Staff who sign in through the directory are created in Claromentis (the sandbox) on their first sign-in.
         realm.setEventsListeners(java.util.List.of("jboss-logging", "claromentis-provisioning"));
         admin.createRealm(realm);
+        // The mobile app's client, from the template administrators import (clients/claromentis-mobile-app.json).
+        admin.post("/admin/realms/" + NAME + "/partialImport", mobileAppClient());
         // Added first: saving it declares the Claromentis attributes in the realm's user profile, which the
         // directory's attribute mappers then fill.
         String id = PeopleApiFederation.basic(peopleApiUrl, PEOPLE_API_USER, PEOPLE_API_PASSWORD)
@@ -64,5 +73,15 @@ public final class DemoRealm {
         return result;
     }
 
-
+    /** The mobile app client template, as an administrator imports it (Realm settings → Action → Partial import). */
+    public static com.fasterxml.jackson.databind.JsonNode mobileAppClient() {
+        try (java.io.InputStream in = DemoRealm.class.getClassLoader().getResourceAsStream(MOBILE_APP_CLIENT)) {
+            if (in == null) {
+                throw new IllegalStateException(MOBILE_APP_CLIENT + " is missing from the demo module");
+            }
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read " + MOBILE_APP_CLIENT, e);
+        }
+    }
 }

@@ -15,6 +15,7 @@ import org.keycloak.broker.provider.IdentityBrokerException;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
 import org.keycloak.jose.jws.JWSInput;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -80,9 +81,12 @@ public final class EntraIdIdentityProvider extends OIDCIdentityProvider {
         EntraVerdict verdict = check(encodedToken);
         if (!verdict.isAccepted()) {
             EntraRefusal refusal = verdict.refusal();
-            EntraRefusals.log("entra-id", getConfig().getAlias(), refusal);
+            String reference = EntraRefusals.report("entra-id", getConfig().getAlias(), refusal, brokerEvent);
             if (brokerEvent != null) {
-                EntraRefusals.describe(brokerEvent, getConfig().getAlias(), refusal);
+                // A browser sign-in: the callback answers with our page as it is, and sends no event of its own
+                // for it, so the login-error event is sent here.
+                brokerEvent.event(EventType.IDENTITY_PROVIDER_LOGIN).error(Errors.IDENTITY_PROVIDER_LOGIN_FAILURE);
+                throw EntraRefusals.page(session, refusal, reference);
             }
             throw new IdentityBrokerException("Entra ID token refused: " + refusal.code())
                     .withMessageCode(refusal.messageKey());
@@ -152,8 +156,8 @@ public final class EntraIdIdentityProvider extends OIDCIdentityProvider {
     }
 
     private ErrorResponseException refuseExchange(EventBuilder event, EntraRefusal refusal) {
-        EntraRefusals.log("entra-id token exchange", getConfig().getAlias(), refusal);
-        EntraRefusals.describe(event, getConfig().getAlias(), refusal).error(Errors.INVALID_TOKEN);
+        EntraRefusals.report("entra-id token exchange", getConfig().getAlias(), refusal, event);
+        event.error(Errors.INVALID_TOKEN);
         return new ErrorResponseException(OAuthErrorException.INVALID_TOKEN, "Subject token refused: " + refusal.code(),
                 Response.Status.BAD_REQUEST);
     }

@@ -1,11 +1,10 @@
 package com.claromentis.keycloak.entra;
 
+import com.claromentis.keycloak.common.LogSafe;
+import com.claromentis.keycloak.signin.RefusalPage;
 import com.claromentis.keycloak.tenant.EntraRealmTenant;
 import java.util.Optional;
 
-import jakarta.ws.rs.core.Response;
-
-import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
@@ -23,8 +22,6 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 /** Refuses, in a (post- or first-) broker-login flow, any Microsoft sign-in from another tenant than the realm's. */
 final class EntraTenantGuardAuthenticator implements Authenticator {
 
-    private static final Logger log = Logger.getLogger(EntraTenantGuardAuthenticator.class);
-
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
@@ -36,10 +33,13 @@ final class EntraTenantGuardAuthenticator implements Authenticator {
         }
         if (serialized == null) {
             // Attached to a flow that is not a broker flow: nothing to check would mean a silent pass, so refuse.
-            log.warnf("entra-tenant-guard ran outside a broker login flow in realm '%s'; refusing", context.getRealm().getName());
-            context.getEvent().detail(Details.REASON, "not_a_broker_flow").error(Errors.INVALID_CONFIG);
+            context.getEvent().detail(Details.REASON, "not_a_broker_flow");
+            String reference = RefusalPage.report(EntraRefusal.PROVIDER_MISCONFIGURED.page(), context.getEvent(),
+                    "entra-tenant-guard ran outside a broker login flow in realm '" + LogSafe.of(context.getRealm().getName())
+                            + "'; refusing");
+            context.getEvent().error(Errors.INVALID_CONFIG);
             context.failure(AuthenticationFlowError.INTERNAL_ERROR,
-                    context.form().setError(EntraRefusal.PROVIDER_MISCONFIGURED.messageKey()).createErrorPage(Response.Status.INTERNAL_SERVER_ERROR));
+                    RefusalPage.render(context.form(), EntraRefusal.PROVIDER_MISCONFIGURED.page(), reference, null));
             return;
         }
         BrokeredIdentityContext brokered = serialized.deserialize(context.getSession(), authSession);
@@ -52,10 +52,10 @@ final class EntraTenantGuardAuthenticator implements Authenticator {
             return;
         }
         String alias = brokered.getIdpConfig().getAlias();
-        EntraRefusals.log("entra-tenant-guard", alias, refusal.get());
-        EntraRefusals.describe(context.getEvent(), alias, refusal.get()).error(Errors.IDENTITY_PROVIDER_LOGIN_FAILURE);
+        String reference = EntraRefusals.report("entra-tenant-guard", alias, refusal.get(), context.getEvent());
+        context.getEvent().error(Errors.IDENTITY_PROVIDER_LOGIN_FAILURE);
         context.failure(AuthenticationFlowError.IDENTITY_PROVIDER_ERROR,
-                context.form().setError(refusal.get().messageKey()).createErrorPage(Response.Status.FORBIDDEN));
+                RefusalPage.render(context.form(), refusal.get().page(), reference, null));
     }
 
     @Override

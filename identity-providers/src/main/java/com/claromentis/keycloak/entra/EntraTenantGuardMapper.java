@@ -10,7 +10,6 @@ import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.broker.provider.AbstractIdentityProviderMapper;
 import org.keycloak.broker.provider.BrokeredIdentityContext;
-import org.keycloak.broker.provider.IdentityBrokerException;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -80,22 +79,21 @@ public final class EntraTenantGuardMapper extends AbstractIdentityProviderMapper
         }
         String alias = context.getIdpConfig().getAlias();
         boolean tokenExchange = context.getAuthenticationSession() == null;
-        EntraRefusals.log("entra-tenant-guard-mapper", alias, refusal.get());
-        // Keycloak records the broker's own generic failure event too; this one carries the reason.
+        // The broker endpoint sends no event for the page we answer with (nor, on token exchange, one with a
+        // reason), so this one is the login-error event the administrator reads.
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(tokenExchange ? EventType.TOKEN_EXCHANGE : EventType.IDENTITY_PROVIDER_LOGIN);
         // The broker has already put the signing-in client into the context; without it the admin sees clientId null.
         if (session.getContext().getClient() != null) {
             event.client(session.getContext().getClient());
         }
-        EntraRefusals.describe(event, alias, refusal.get())
-                .error(tokenExchange ? Errors.INVALID_TOKEN : Errors.IDENTITY_PROVIDER_LOGIN_FAILURE);
+        String reference = EntraRefusals.report("entra-tenant-guard-mapper", alias, refusal.get(), event);
+        event.error(tokenExchange ? Errors.INVALID_TOKEN : Errors.IDENTITY_PROVIDER_LOGIN_FAILURE);
         if (tokenExchange) {
             throw new ErrorResponseException(OAuthErrorException.INVALID_TOKEN,
                     "Subject token refused: " + refusal.get().code(), Response.Status.BAD_REQUEST);
         }
-        throw new IdentityBrokerException("Microsoft sign-in refused: " + refusal.get().code())
-                .withMessageCode(refusal.get().messageKey());
+        throw EntraRefusals.page(session, refusal.get(), reference);
     }
 
     // The microsoft provider keeps no token in the context during token exchange; the subject token of the request

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.text.MessageFormat;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class ClaromentisLoginThemeTest {
     void registersTheLoginTheme() throws IOException {
         String json = read("META-INF/keycloak-themes.json");
         assertThat(json.replaceAll("\\s", ""))
-                .contains("\"name\":\"claromentis\",\"types\":[\"login\"]");
+                .contains("\"name\":\"claromentis\",\"types\":[\"login\",\"account\"]");
     }
 
     @Test
@@ -36,28 +36,34 @@ class ClaromentisLoginThemeTest {
     }
 
     @Test
-    void englishMessagesHoldTheKeysTheFeaturesUse() throws IOException {
+    void englishMessagesHoldTheBrandingAndTheLoginPageTexts() throws IOException {
         Properties messages = properties(LOGIN + "messages/messages_en.properties");
         assertThat(messages.getProperty("loginAccountTitle")).isEqualTo("Sign in to Claromentis");
         assertThat(messages.getProperty("loginTitle")).isEqualTo("Sign in to Claromentis");
         assertThat(messages.getProperty("loginTitleHtml")).contains("Claromentis");
-        assertThat(messages).containsKeys(
-                "claromentisSocialNoAccount", "claromentisPeopleApiUnavailable",
-                "entraTenantMismatch", "entraPersonalAccountRefused", "entraGuestRefused", "entraInvalidToken",
+        assertThat(messages.getProperty("claromentisSignInWithMicrosoft")).isEqualTo("Sign in with Microsoft");
+        assertThat(messages).containsKeys("claromentisCompanySignIn",
                 "identityProviderInvalidSignatureMessage", "invalidRequesterMessage",
                 "identityProviderUnexpectedErrorMessage");
+        // The refusal texts have one home, theme-resources, so a theme copy cannot drift from it.
+        assertThat(messages).doesNotContainKeys("claromentisSocialNoAccount", "claromentisPeopleApiUnavailable",
+                "entraTenantMismatch");
+    }
 
-        assertThat(MessageFormat.format(messages.getProperty("claromentisSocialNoAccount"), "Google"))
-                .isEqualTo("No Claromentis account is linked to this Google sign-in. "
-                        + "Ask your administrator to give you access.");
-        assertThat(messages.getProperty("claromentisPeopleApiUnavailable"))
-                .isEqualTo("Claromentis is not reachable right now. Please try again in a few minutes.");
-
-        // Every text must survive MessageFormat (a stray apostrophe would swallow the rest of it).
-        for (String key : messages.stringPropertyNames()) {
-            String text = messages.getProperty(key);
-            assertThat(MessageFormat.format(text, "X")).as(key).doesNotContain("'");
+    @Test
+    void accountThemeExtendsKeycloakV3WithItsOwnStylesheetAndLogo() throws IOException {
+        Properties theme = properties("theme/claromentis/account/theme.properties");
+        assertThat(theme.getProperty("parent")).isEqualTo("keycloak.v3");
+        assertThat(theme.getProperty("title")).isEqualTo("Claromentis account");
+        for (String resource : List.of(theme.getProperty("styles"), theme.getProperty("logo"))) {
+            assertThat(getClass().getClassLoader().getResource("theme/claromentis/account/resources/" + resource))
+                    .as(resource).isNotNull();
         }
+    }
+
+    @Test
+    void shipsTheRefusalPageForEveryTheme() {
+        assertThat(getClass().getClassLoader().getResource("theme-resources/templates/claromentis-refusal.ftl")).isNotNull();
     }
 
     private String read(String path) throws IOException {

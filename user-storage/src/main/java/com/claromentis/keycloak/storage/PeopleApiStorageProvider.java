@@ -7,6 +7,8 @@ import com.claromentis.keycloak.peopleapi.PeopleApiClient;
 import com.claromentis.keycloak.peopleapi.UserQuery;
 import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
 import com.claromentis.keycloak.common.LogSafe;
+import com.claromentis.keycloak.signin.RefusalPage;
+import com.claromentis.keycloak.signin.SignInRefusal;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuthErrorException;
@@ -40,9 +42,6 @@ import java.util.stream.Stream;
  */
 public final class PeopleApiStorageProvider implements UserStorageProvider, UserLookupProvider, UserQueryMethodsProvider,
         UserRegistrationProvider, ImportedUserValidation {
-
-    /** Message key of the page a user sees when Claromentis cannot be reached during their sign-in. */
-    public static final String UNAVAILABLE_MESSAGE = "claromentisPeopleApiUnavailable";
 
     private static final Logger LOG = Logger.getLogger(PeopleApiStorageProvider.class);
 
@@ -232,7 +231,7 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
     /**
      * A People API failure during a user lookup: a sign-in that may not use the imported copy is stopped; elsewhere
      * (admin console, sync) the imported copy is used and the failure is logged. A sign-in on a page (browser flow)
-     * gets {@link #UNAVAILABLE_MESSAGE}; one on the token endpoint (password grant, token exchange), where Keycloak
+     * gets the refusal page of {@link SignInRefusal#CLAROMENTIS_UNAVAILABLE} (503); one on the token endpoint (password grant, token exchange), where Keycloak
      * does not turn a flow exception into an answer, gets an OAuth error: 503 {@code temporarily_unavailable}. From
      * {@link #validate} Keycloak 26.7 catches the exception and hands the flow a disabled "storage unavailable" copy
      * instead, so the user is refused either way.
@@ -245,8 +244,11 @@ public final class PeopleApiStorageProvider implements UserStorageProvider, User
                 throw new ErrorResponseException(OAuthErrorException.TEMPORARILY_UNAVAILABLE,
                         "Claromentis is not reachable right now; try again later", Response.Status.SERVICE_UNAVAILABLE);
             }
+            // No flow event reaches a storage provider: the reference is in the log line, and the page shows it.
+            String reference = RefusalPage.report(SignInRefusal.CLAROMENTIS_UNAVAILABLE, null,
+                    "provider '" + LogSafe.of(model.getName()) + "' could not " + what + " in Claromentis");
             throw new AuthenticationFlowException(AuthenticationFlowError.GENERIC_AUTHENTICATION_ERROR,
-                    "people_api_unavailable", UNAVAILABLE_MESSAGE);
+                    RefusalPage.render(session, SignInRefusal.CLAROMENTIS_UNAVAILABLE, reference, null));
         }
         return fallback;
     }

@@ -89,6 +89,17 @@ final class EntraFixtures {
         return new MessageFormat(text, Locale.ENGLISH).format(new Object[0]);
     }
 
+    private static final Pattern REFERENCE = Pattern.compile("id=\"claromentis-refusal-reference\"[^>]*>([2-9A-Z]{4}-[2-9A-Z]{4})<");
+
+    /** The reference code a refusal page shows; fails when the page has none. */
+    static String referenceCode(String html) {
+        java.util.regex.Matcher matcher = REFERENCE.matcher(html);
+        if (!matcher.find()) {
+            throw new AssertionError("No reference code on the page: " + html);
+        }
+        return matcher.group(1);
+    }
+
     /** A page's HTML with the entities FreeMarker escapes turned back into the characters a user reads. */
     static String visibleText(String html) {
         return html.replace("&#39;", "'").replace("&#x27;", "'").replace("&apos;", "'").replace("&quot;", "\"")

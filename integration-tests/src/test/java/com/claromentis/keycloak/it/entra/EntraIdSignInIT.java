@@ -133,13 +133,24 @@ class EntraIdSignInIT {
         }
 
         @Test
-        @DisplayName("then an error page tells them why, and they get no tokens")
+        @DisplayName("then the theme's refusal page (403) tells them why, and they get no tokens")
         void showsThePage(TestRealm realm) {
             SignInResult result = attempt(realm, user());
 
             assertThat(result.succeeded()).isFalse();
-            assertThat(result.status()).isEqualTo(502);
+            assertThat(result.status()).isEqualTo(403);
+            assertThat(result.page()).contains("id=\"claromentis-refusal\"").doesNotContain("at org.keycloak");
             assertThat(EntraFixtures.visibleText(result.page())).contains(EntraFixtures.message(messageKey()));
+        }
+
+        @Test
+        @DisplayName("then the page's reference code is the one in the login-error event")
+        void referenceCodeIsInTheEvent(TestRealm realm) {
+            SignInResult result = attempt(realm, user());
+
+            String reference = EntraFixtures.referenceCode(result.page());
+            List<JsonNode> events = EntraFixtures.eventsWithReason(realm, "IDENTITY_PROVIDER_LOGIN_ERROR", reason());
+            assertThat(events).extracting(e -> e.path("details").path("claromentis_reference").asText()).contains(reference);
         }
 
         @Test

@@ -118,6 +118,7 @@ class EntraTenantGuardIT {
             SignInResult result = signIn(realm, GUARDED, mallory);
 
             assertThat(result.succeeded()).isFalse();
+            assertThat(result.status()).isEqualTo(403);
             assertThat(EntraFixtures.visibleText(result.page())).contains(EntraFixtures.message("entraTenantMismatch"));
             assertNoAccount(realm, mallory, before);
             List<JsonNode> events = EntraFixtures.eventsWithReason(realm, "IDENTITY_PROVIDER_LOGIN_ERROR", "tenant_mismatch");

@@ -141,8 +141,8 @@ class PeopleApiOutageIT {
 
             SignInResult login = realm.loginClient().login("new.face", "whatever-1");
 
-            assertThat(login.status()).isEqualTo(400);
-            assertThat(login.page()).contains(UNREACHABLE);
+            assertThat(login.status()).as("unavailable, not a client error").isEqualTo(503);
+            assertThat(login.page()).contains(UNREACHABLE).contains("id=\"claromentis-refusal-reference\"");
         }
     }
 
