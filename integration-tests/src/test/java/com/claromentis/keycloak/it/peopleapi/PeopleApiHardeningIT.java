@@ -276,14 +276,16 @@ class PeopleApiHardeningIT {
         }
 
         @Test
-        @DisplayName("then the browser form shows a page, not a server error")
+        @DisplayName("then the browser form shows the Claromentis-unavailable page (503, with a reference code), not a server error")
         void browserForm(TestRealm realm) {
             sandbox.faults().outage(Faults.Outage.STATUS_503);
 
             SignInResult login = realm.loginClient().login("never.seen.either", PASSWORD);
 
             assertThat(login.succeeded()).isFalse();
-            assertThat(login.status()).isLessThan(500);
+            assertThat(login.status()).as("an outage, said as one").isEqualTo(503);
+            assertThat(login.page()).contains("data-refusal=\"claromentis-unavailable\"")
+                    .contains("id=\"claromentis-refusal-reference\"").doesNotContain("Exception");
         }
 
         @Test
