@@ -320,12 +320,18 @@ final class OutboxStore {
     }
 
     /** An immutable copy of a claimed row, used outside the transaction that claimed it. */
+    /**
+     * @param takenOver the row was still claimed by an earlier holder whose lease ran out: every outcome (delivered,
+     *                  failed, given back) clears the claim, so that holder stopped mid-delivery and may have done
+     *                  part of it
+     */
     record Claimed(long id, String realmId, String userId, String username, ChangeType type, String payload,
-                   int attempts, long queuedAt, String token) {
+                   int attempts, long queuedAt, String token, boolean takenOver) {
 
         static Claimed of(OutboxEntry entry, String token) {
             return new Claimed(entry.getId(), entry.getRealmId(), entry.getUserId(), entry.getUsername(),
-                    entry.getChangeType(), entry.getPayload(), entry.getAttempts(), entry.getQueuedAt(), token);
+                    entry.getChangeType(), entry.getPayload(), entry.getAttempts(), entry.getQueuedAt(), token,
+                    entry.getClaimedBy() != null);
         }
     }
 }
