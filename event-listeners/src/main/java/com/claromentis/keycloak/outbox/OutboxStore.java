@@ -229,6 +229,15 @@ final class OutboxStore {
                 .getResultList().isEmpty();
     }
 
+    /** Pending rows of every realm and when the oldest was (re)queued (0 when none), for the backlog gauges. */
+    long[] backlog() {
+        Object[] row = em.createQuery("select count(e), min(e.queuedAt) from OutboxEntry e where e.status = :pending",
+                        Object[].class)
+                .setParameter("pending", OutboxEntry.PENDING)
+                .getSingleResult();
+        return new long[] {((Number) row[0]).longValue(), row[1] == null ? 0 : ((Number) row[1]).longValue()};
+    }
+
     /** Rows per status for one realm. */
     Map<String, Long> counts(String realmId) {
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -310,6 +319,49 @@ final class OutboxStore {
         if (lock == null) {
             throw new IllegalStateException("No lock row " + key);
         }
+    }
+
+    // ---- leases on work one node does at a time (a provider's sync) -----------------------------------------
+
+    /** Makes sure the lease row exists; a concurrent insert of the same key fails that transaction, harmlessly. */
+    void ensureLease(String key) {
+        if (em.find(OutboxLease.class, key) == null) {
+            em.persist(new OutboxLease(key));
+            em.flush();
+        }
+    }
+
+    /**
+     * Takes the lease for {@code holder} until {@code until}, or extends it when {@code holder} has it: one
+     * conditional update, so of two nodes asking at once exactly one wins (as with claiming rows).
+     *
+     * @return whether {@code holder} holds the lease now
+     */
+    boolean takeLease(String key, String holder, long now, long until) {
+        return em.createQuery("update OutboxLease l set l.holder = :holder, l.heldUntil = :until"
+                        + " where l.leaseKey = :key and (l.heldUntil < :now or l.holder = :holder)")
+                .setParameter("holder", holder)
+                .setParameter("until", until)
+                .setParameter("key", key)
+                .setParameter("now", now)
+                .executeUpdate() == 1;
+    }
+
+    /** Extends a lease only while {@code holder} still has it (a renewal never takes a lease over). */
+    boolean renewLease(String key, String holder, long until) {
+        return em.createQuery("update OutboxLease l set l.heldUntil = :until where l.leaseKey = :key and l.holder = :holder")
+                .setParameter("until", until)
+                .setParameter("key", key)
+                .setParameter("holder", holder)
+                .executeUpdate() == 1;
+    }
+
+    /** Gives the lease up at once, so the next node need not wait for it to run out. */
+    void releaseLease(String key, String holder) {
+        em.createQuery("update OutboxLease l set l.heldUntil = 0 where l.leaseKey = :key and l.holder = :holder")
+                .setParameter("key", key)
+                .setParameter("holder", holder)
+                .executeUpdate();
     }
 
     static String truncate(String text, int max) {

@@ -76,6 +76,7 @@ abstract class OutboxStoreContract {
                 .managedClass(OutboxHold.class)
                 .managedClass(OutboxLock.class)
                 .managedClass(OutboxLink.class)
+                .managedClass(OutboxLease.class)
                 .jdbcUrl(db.url())
                 .jdbcCredentials(db.user(), db.password())
                 .jdbcPoolSize(8)
@@ -99,6 +100,7 @@ abstract class OutboxStoreContract {
         inTransaction(em -> em.createQuery("delete from OutboxEntry").executeUpdate());
         inTransaction(em -> em.createQuery("delete from OutboxHold").executeUpdate());
         inTransaction(em -> em.createQuery("delete from OutboxLink").executeUpdate());
+        inTransaction(em -> em.createQuery("delete from OutboxLease").executeUpdate());
     }
 
     @Test
@@ -274,6 +276,22 @@ abstract class OutboxStoreContract {
     }
 
     @Test
+    @DisplayName("the backlog counts pending changes of every realm and finds the oldest; dead letters are not backlog")
+    void backlog() {
+        assertThat(this.<long[]>inTransaction(em -> new OutboxStore(em).backlog())).containsExactly(0, 0);
+        insert("u1", ChangeType.UPDATE, 1000);
+        insert("u2", ChangeType.UPDATE, 1500);
+        inTransaction(em -> {
+            new OutboxStore(em).insert(OutboxEntry.pending("realm-2", "v1", "v1-name", ChangeType.CREATE, null, 900));
+            return null;
+        });
+        Claimed oldest = claim("node-a", 2000).stream().filter(r -> r.realmId().equals("realm-2")).findFirst().orElseThrow();
+        inTransaction(em -> new OutboxStore(em).fail(oldest, 1, true, 2000, "HTTP 400", null));
+
+        assertThat(this.<long[]>inTransaction(em -> new OutboxStore(em).backlog())).containsExactly(2, 1000);
+    }
+
+    @Test
     @DisplayName("removing a realm drops its undelivered changes")
     void realmRemoval() {
         insert("u1", ChangeType.UPDATE, 1000);
@@ -386,6 +404,73 @@ abstract class OutboxStoreContract {
             pool.shutdownNow();
         }
         assertThat(order).containsExactly("first done", "second holds");
+    }
+
+    @Test
+    @DisplayName("a lease is held by one holder at a time, renewed only by its holder, taken over once it ran out, and free at once when given up")
+    void leases() {
+        inTransaction(em -> {
+            new OutboxStore(em).ensureLease("sync:1");
+            new OutboxStore(em).ensureLease("sync:1");
+            return null;
+        });
+
+        assertThat(this.<Boolean>inTransaction(em -> new OutboxStore(em).takeLease("sync:1", "node-a#1", 1000, 61_000))).isTrue();
+        assertThat(this.<Boolean>inTransaction(em -> new OutboxStore(em).takeLease("sync:1", "node-b#1", 2000, 62_000)))
+                .as("held by node A").isFalse();
+        assertThat(this.<Boolean>inTransaction(em -> new OutboxStore(em).renewLease("sync:1", "node-b#1", 70_000)))
+                .as("a renewal never takes a lease over").isFalse();
+        assertThat(this.<Boolean>inTransaction(em -> new OutboxStore(em).renewLease("sync:1", "node-a#1", 90_000))).isTrue();
+        assertThat(this.<Boolean>inTransaction(em -> new OutboxStore(em).takeLease("sync:1", "node-b#2", 80_000, 140_000)))
+                .as("renewed until 90,000").isFalse();
+        assertThat(this.<Boolean>inTransaction(em -> new OutboxStore(em).takeLease("sync:1", "node-b#3", 90_001, 150_000)))
+                .as("ran out: node A crashed").isTrue();
+        assertThat(this.<Boolean>inTransaction(em -> new OutboxStore(em).renewLease("sync:1", "node-a#1", 200_000)))
+                .as("the old holder cannot renew what was taken over").isFalse();
+
+        inTransaction(em -> {
+            new OutboxStore(em).releaseLease("sync:1", "node-b#3");
+            return null;
+        });
+        assertThat(this.<Boolean>inTransaction(em -> new OutboxStore(em).takeLease("sync:1", "node-a#2", 100_000, 160_000)))
+                .as("given up before it ran out").isTrue();
+        assertThat(this.<Boolean>inTransaction(em -> new OutboxStore(em).takeLease("sync:2", "node-a#3", 100_000, 160_000)))
+                .as("no row yet: ensureLease comes first").isFalse();
+    }
+
+    @Test
+    @DisplayName("nodes taking one lease at the same time: exactly one gets it")
+    void concurrentLeaseTakers() throws Exception {
+        inTransaction(em -> {
+            new OutboxStore(em).ensureLease("sync:race");
+            return null;
+        });
+        int nodes = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(nodes);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int n = 0; n < nodes; n++) {
+            String holder = "node-" + n + "#1";
+            results.add(pool.submit(() -> {
+                start.await();
+                try {
+                    return inTransaction(em -> new OutboxStore(em).takeLease("sync:race", holder, 1000, 61_000));
+                } catch (RuntimeException e) {
+                    // As with claims, H2 may refuse the conflicting update instead of updating nothing: that node lost.
+                    if (!db.mayRefuseConflictingUpdate()) {
+                        throw e;
+                    }
+                    return false;
+                }
+            }));
+        }
+        start.countDown();
+        int winners = 0;
+        for (Future<Boolean> result : results) {
+            winners += result.get(30, TimeUnit.SECONDS) ? 1 : 0;
+        }
+        pool.shutdown();
+        assertThat(winners).isEqualTo(1);
     }
 
     private static void await(CountDownLatch latch) {

@@ -2,11 +2,14 @@ package com.claromentis.keycloak.it.cluster;
 
 import com.claromentis.keycloak.it.outbox.OutboxFixture;
 import com.claromentis.keycloak.sandbox.Faults;
+import com.claromentis.keycloak.sandbox.SandboxConfig;
+import com.claromentis.keycloak.sandbox.SandboxServer;
 import com.claromentis.keycloak.testing.EmbeddedLdap;
 import com.claromentis.keycloak.testing.KeycloakAdminClient;
 import com.claromentis.keycloak.testing.KeycloakServer;
 import com.claromentis.keycloak.testing.LdapFederation;
 import com.claromentis.keycloak.testing.LoginClient;
+import com.claromentis.keycloak.testing.PeopleApiFederation;
 import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.TestRealm;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +27,8 @@ import org.keycloak.representations.idm.UserRepresentation;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -344,6 +349,162 @@ class ClusterIT {
             assertThat(ldapOutbox.sandbox.userCount()).isEqualTo(PEOPLE);
             assertThat(ldapOutbox.requests("POST /users")).isEqualTo(PEOPLE);
             assertThat(ldapOutbox.summary().path("dead").asLong()).isZero();
+        }
+    }
+
+    @Nested
+    @Order(5)
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @DisplayName("when a People API provider's periodic full sync (every 30 s) takes longer than its period, and so"
+            + " outlasts Keycloak's own sync lock")
+    class LongPeriodicSync {
+
+        private static final int PEOPLE = 2_400;
+        private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+
+        private SandboxServer hr;
+        private TestRealm hrRealm;
+        private String provider;
+        private String providerId;
+        private List<SyncRun> runs;
+        private long skips;
+
+        @BeforeAll
+        void syncForAWhile() throws Exception {
+            bothNodesUp();
+            hr = SandboxServer.start(SandboxConfig.builder().basicCredentials("keycloak", "hr-api-password").build());
+            hr.generateUsers(PEOPLE, "hr");
+            hrRealm = TestRealm.create(cluster.a, "cluster-sync-" + UUID.randomUUID().toString().substring(0, 6));
+            provider = "hr-" + UUID.randomUUID().toString().substring(0, 6);
+            providerId = PeopleApiFederation.basic(hr.baseUrl(), "keycloak", "hr-api-password").named(provider)
+                    .with("fullSyncPeriod", "30")
+                    // A slow Claromentis, not a broken one: no call may time out.
+                    .with("readTimeoutMs", "30000")
+                    .with("callTimeoutMs", "60000")
+                    .add(hrRealm.admin(), hrRealm.name());
+            // Twelve pages of 200 people, 5 s each: a full sync takes over a minute, twice Keycloak's lock.
+            hr.faults().latency(5_000);
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                runs = syncRuns();
+                skips = countInLogs("Provider '" + provider + "': full sync skipped, another node is running a sync of it");
+                return skips > 0 && runs.stream().anyMatch(SyncRun::succeeded);
+            });
+            hr.faults().reset();
+            LOG.info(() -> "Periodic syncs of " + provider + ": " + runs + "; skipped " + skips + " time(s)");
+        }
+
+        @AfterAll
+        void closeSandbox() {
+            if (hr != null) {
+                hr.close();
+            }
+        }
+
+        @Test
+        @DisplayName("then a node whose timer fires while the other still syncs skips its turn: never two syncs at once")
+        void neverTwoAtOnce() {
+            assertThat(skips).as("turns skipped because a sync was running").isPositive();
+            assertThat(runs).as("syncs that ran to the end").anyMatch(SyncRun::succeeded);
+            for (int i = 0; i < runs.size(); i++) {
+                for (int j = i + 1; j < runs.size(); j++) {
+                    assertThat(runs.get(i).overlaps(runs.get(j))).as(runs.get(i) + " and " + runs.get(j)).isFalse();
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("then the sync that ran imported all 2,400 people once")
+        void imported() {
+            assertThat(cluster.postgres.queryLong(TwoNodeCluster.DATABASE,
+                    "select count(*) from user_entity where federation_link = '" + providerId + "'")).isEqualTo(PEOPLE);
+        }
+
+        private List<SyncRun> syncRuns() throws java.io.IOException {
+            List<SyncRun> found = new ArrayList<>();
+            for (KeycloakServer node : List.of(cluster.a, cluster.b)) {
+                String name = node == cluster.a ? "A" : "B";
+                SyncRun open = null;
+                for (String line : Files.readAllLines(node.logFile())) {
+                    if (!line.contains("Provider '" + provider + "': full sync")) {
+                        continue;
+                    }
+                    LocalDateTime at = LocalDateTime.parse(line.substring(0, 23), LOG_TIME);
+                    if (line.contains("sync started on this node")) {
+                        open = new SyncRun(name, at, null, false);
+                        found.add(open);
+                    } else if (line.contains("sync ended on this node") && open != null) {
+                        found.set(found.indexOf(open), new SyncRun(name, open.start(), at, !line.contains("ended on this node: failed")));
+                        open = null;
+                    }
+                }
+            }
+            return found;
+        }
+
+        private long countInLogs(String text) throws java.io.IOException {
+            long count = 0;
+            for (KeycloakServer node : List.of(cluster.a, cluster.b)) {
+                count += Files.readAllLines(node.logFile()).stream().filter(line -> line.contains(text)).count();
+            }
+            return count;
+        }
+    }
+
+    @Nested
+    @Order(6)
+    @DisplayName("when Prometheus scrapes node A's management port (metrics-enabled)")
+    class Metrics {
+
+        @Test
+        @DisplayName("then /metrics shows the outbox's counters by change type, its depth and oldest age, and the delivery latency histogram, tagged by change type only")
+        void outboxMeters() throws Exception {
+            bothNodesUp();
+            // The gauges are refreshed by the worker's rounds (every poll interval here: 1 s).
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> !scrape(cluster.a).contains("claromentis_outbox_depth NaN"));
+            String metrics = scrape(cluster.a);
+            List<String> ours = metrics.lines().filter(line -> line.startsWith("claromentis_")).toList();
+
+            assertThat(value(ours, "claromentis_outbox_delivered_total{type=\"create\"}")).as("creations node A delivered")
+                    .isGreaterThanOrEqualTo(1000);
+            assertThat(value(ours, "claromentis_outbox_queued_total{type=\"create\"}")).isPositive();
+            assertThat(ours).anyMatch(line -> line.startsWith("claromentis_outbox_retried_total{type="));
+            assertThat(ours).anyMatch(line -> line.startsWith("claromentis_outbox_dead_total{type="));
+            assertThat(value(ours, "claromentis_outbox_depth")).as("nothing waits").isZero();
+            assertThat(value(ours, "claromentis_outbox_oldest_age_seconds")).isZero();
+            assertThat(ours).anyMatch(line -> line.startsWith("claromentis_outbox_delivery_latency_seconds_bucket{"));
+            assertThat(value(ours, "claromentis_outbox_delivery_latency_seconds_count")).isGreaterThanOrEqualTo(1000);
+            // Bounded cardinality: the only labels are the change type and the histogram's buckets.
+            assertThat(ours.stream().filter(line -> line.contains("{"))
+                    .map(line -> line.substring(line.indexOf('{') + 1, line.indexOf('}')))
+                    .flatMap(labels -> java.util.Arrays.stream(labels.split(",")))
+                    .map(label -> label.substring(0, label.indexOf('=')))
+                    .collect(java.util.stream.Collectors.toSet())).isSubsetOf("type", "le");
+            assertThat(ours).noneMatch(line -> line.contains("cluster0"));
+        }
+
+        private String scrape(KeycloakServer node) throws Exception {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUrl() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response.body();
+        }
+
+        private double value(List<String> lines, String series) {
+            return lines.stream().filter(line -> line.startsWith(series + " "))
+                    .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + series + " in /metrics"));
+        }
+    }
+
+    /** One sync of the provider on one node, from its log; {@code end} is null while it runs. */
+    record SyncRun(String node, LocalDateTime start, LocalDateTime end, boolean succeeded) {
+
+        boolean overlaps(SyncRun other) {
+            LocalDateTime thisEnd = end == null ? LocalDateTime.MAX : end;
+            LocalDateTime otherEnd = other.end == null ? LocalDateTime.MAX : other.end;
+            return start.isBefore(otherEnd) && other.start.isBefore(thisEnd);
         }
     }
 
