@@ -8,6 +8,7 @@ import com.claromentis.keycloak.profile.ClaromentisProfile;
 import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.provisioning.ProvisioningQueue;
 import com.claromentis.keycloak.provisioning.ProvisioningQueueFactory;
+import com.claromentis.keycloak.sync.SyncMetrics;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
@@ -153,6 +154,7 @@ public final class PeopleApiStorageProviderFactory
                 });
         PeopleApiSync sync = new PeopleApiSync(sessionFactory, realmId, model, client, freshness);
         String kind = since == null ? "full" : "changed";
+        SyncMetrics.Kind metricKind = since == null ? SyncMetrics.Kind.FULL : SyncMetrics.Kind.CHANGED;
         try {
             Optional<SynchronizationResult> result = exclusively(sessionFactory, model, () -> {
                 LOG.infof("Provider '%s': %s sync started on this node", LogSafe.of(model.getName()), kind);
@@ -170,10 +172,14 @@ public final class PeopleApiStorageProviderFactory
             if (result.isEmpty()) {
                 LOG.infof("Provider '%s': %s sync skipped, another node is running a sync of it",
                         LogSafe.of(model.getName()), kind);
+                SyncMetrics.shared().record(PROVIDER_ID, metricKind, SyncMetrics.Outcome.SKIPPED, null);
                 return SynchronizationResult.ignored();
             }
+            SyncMetrics.shared().record(PROVIDER_ID, metricKind, result.get() instanceof FailedSync
+                    ? SyncMetrics.Outcome.FAILED : SyncMetrics.Outcome.SUCCESS, result.get());
             return result.get();
         } catch (PeopleApiException e) {
+            SyncMetrics.shared().record(PROVIDER_ID, metricKind, SyncMetrics.Outcome.FAILED, null);
             LOG.errorf("Provider '%s': sync stopped, Claromentis could not be read: %s", LogSafe.of(model.getName()),
                     LogSafe.of(e.getMessage()));
             return new FailedSync("Claromentis could not be read (" + LogSafe.of(e.getMessage()) + "); no user was removed. "

@@ -452,11 +452,12 @@ class ClusterIT {
 
     @Nested
     @Order(6)
-    @DisplayName("when Prometheus scrapes node A's management port (metrics-enabled)")
+    @DisplayName("when Prometheus scrapes the nodes' management ports (metrics-enabled)")
     class Metrics {
 
         @Test
-        @DisplayName("then /metrics shows the outbox's counters by change type, its depth and oldest age, and the delivery latency histogram, tagged by change type only")
+        @DisplayName("then /metrics shows the outbox's counters by change type, its depth and oldest age, the delivery"
+                + " latency histogram and the sync runs, with no user, realm or component as a label")
         void outboxMeters() throws Exception {
             bothNodesUp();
             // The gauges are refreshed by the worker's rounds (every poll interval here: 1 s).
@@ -474,13 +475,22 @@ class ClusterIT {
             assertThat(value(ours, "claromentis_outbox_oldest_age_seconds")).isZero();
             assertThat(ours).anyMatch(line -> line.startsWith("claromentis_outbox_delivery_latency_seconds_bucket{"));
             assertThat(value(ours, "claromentis_outbox_delivery_latency_seconds_count")).isGreaterThanOrEqualTo(1000);
-            // Bounded cardinality: the only labels are the change type and the histogram's buckets.
+            // The long sync of scenario 5 ran on one node and was skipped at least once on the other.
+            List<String> both = new ArrayList<>(ours);
+            scrape(cluster.b).lines().filter(line -> line.startsWith("claromentis_")).forEach(both::add);
+            assertThat(sum(both, "claromentis_sync_runs_total", "outcome=\"success\"", "kind=\"full\"",
+                    "provider=\"claromentis-people-api\"")).isGreaterThanOrEqualTo(1);
+            assertThat(sum(both, "claromentis_sync_runs_total", "outcome=\"skipped\"")).isGreaterThanOrEqualTo(1);
+            assertThat(sum(both, "claromentis_sync_users_total", "change=\"added\"")).isGreaterThanOrEqualTo(2_400);
+            // Bounded cardinality: change type, the histogram's buckets, and the syncs' provider type, kind, outcome.
             assertThat(ours.stream().filter(line -> line.contains("{"))
                     .map(line -> line.substring(line.indexOf('{') + 1, line.indexOf('}')))
                     .flatMap(labels -> java.util.Arrays.stream(labels.split(",")))
                     .map(label -> label.substring(0, label.indexOf('=')))
-                    .collect(java.util.stream.Collectors.toSet())).isSubsetOf("type", "le");
-            assertThat(ours).noneMatch(line -> line.contains("cluster0"));
+                    .collect(java.util.stream.Collectors.toSet()))
+                    .isSubsetOf("type", "le", "provider", "kind", "outcome", "change");
+            assertThat(both).as("no user, realm or component in a label")
+                    .noneMatch(line -> line.contains("cluster0") || line.contains("cluster-") || line.contains("hr-"));
         }
 
         private String scrape(KeycloakServer node) throws Exception {
@@ -489,6 +499,13 @@ class ClusterIT {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             return response.body();
+        }
+
+        private double sum(List<String> lines, String name, String... labels) {
+            return lines.stream().filter(line -> line.startsWith(name + "{"))
+                    .filter(line -> java.util.Arrays.stream(labels).allMatch(line::contains))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .sum();
         }
 
         private double value(List<String> lines, String series) {
