@@ -515,6 +515,50 @@ class ClusterIT {
         }
     }
 
+    @Nested
+    @Order(7)
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @DisplayName("when both nodes are killed (kill -9) while changes wait for Claromentis, and only node B is started again")
+    class BacklogAfterRestart {
+
+        private static final int USERS = 50;
+
+        private long waitingAtCrash;
+        private long creationsBefore;
+
+        @BeforeAll
+        void crashBothThenStartB() {
+            bothNodesUp();
+            outbox.awaitDrained(Duration.ofMinutes(1));
+            creationsBefore = outbox.requests("POST /users");
+            outbox.sandbox.faults().outage(Faults.Outage.STATUS_503);
+            IntStream.range(0, USERS).forEach(i -> {
+                UserRepresentation user = new UserRepresentation();
+                user.setUsername("backlog" + i);
+                user.setEnabled(true);
+                user.setEmail("backlog" + i + "@example.test");
+                adminOn(cluster.a).post(realmPath() + "/users", user);
+            });
+            cluster.a.kill();
+            cluster.b.kill();
+            waitingAtCrash = cluster.postgres.queryLong(TwoNodeCluster.DATABASE,
+                    "select count(*) from claromentis_outbox where username like 'backlog%'");
+            outbox.sandbox.faults().reset();
+            cluster.restartB();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> IntStream.range(0, USERS).allMatch(i -> outbox.inClaromentis("backlog" + i).isPresent()));
+        }
+
+        @Test
+        @DisplayName("then node B alone delivers the whole backlog, each person once")
+        void restartedNodeResumes() {
+            assertThat(waitingAtCrash).as("changes waiting when both nodes died").isEqualTo(USERS);
+            assertThat(outbox.requests("POST /users") - creationsBefore).isEqualTo(USERS);
+            assertThat(cluster.postgres.queryLong(TwoNodeCluster.DATABASE,
+                    "select count(*) from claromentis_outbox where username like 'backlog%'")).isZero();
+        }
+    }
+
     /** One sync of the provider on one node, from its log; {@code end} is null while it runs. */
     record SyncRun(String node, LocalDateTime start, LocalDateTime end, boolean succeeded) {
 
