@@ -74,6 +74,22 @@ final class ClaromentisLink {
         return new Unlinked(candidate);
     }
 
+    /**
+     * The one exception to "an equal username is not enough", for a change taken over from a node whose lease ran
+     * out: that node may have created this very user in Claromentis and stopped (crashed, or was killed) before it
+     * stored the link, a window of a few milliseconds per delivery. A same-username Claromentis user who also holds
+     * the Keycloak user's email is then taken to be that creation and linked, so a crash costs no dead letter; any
+     * other clash stays a clash.
+     *
+     * @param takenOver the row was claimed before by a node that never recorded an outcome
+     */
+    static Match afterLostAttempt(Match match, boolean takenOver, Keys keys) {
+        if (takenOver && match instanceof Unlinked unlinked && same(keys.email(), unlinked.candidate().email())) {
+            return new Linked(unlinked.candidate(), true);
+        }
+        return match;
+    }
+
     /** The message of the dead letter an unlinked clash becomes; the administrator reads it in the dead-letter list. */
     static String clash(String username, ClaromentisUser candidate) {
         return "Claromentis already has a user '" + LogSafe.of(username) + "' (Claromentis id " + candidate.id()

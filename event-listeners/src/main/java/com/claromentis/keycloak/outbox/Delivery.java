@@ -152,6 +152,13 @@ final class Delivery {
             Long recordedId = ClaromentisLink.recorded(user, store, realm.getId());
             Match match = ClaromentisLink.find(client, user.getUsername(), recordedId, Keys.of(user),
                     settings.linkByVerifiedEmail());
+            Match found = match;
+            match = ClaromentisLink.afterLostAttempt(match, row.takenOver(), Keys.of(user));
+            if (match != found) {
+                LOG.warnf("Outbox change %d (%s of '%s') was taken over from a node that stopped mid-delivery:"
+                                + " linking Claromentis user %d, of the same username and email, which that node created",
+                        row.id(), row.type(), LogSafe.of(user.getUsername()), ((Linked) match).user().id());
+            }
             if (writeBack != null && recordedId != null
                     && !(match instanceof Linked linked && linked.user().id().equals(recordedId))) {
                 // Never re-created (nor matched to someone else): Claromentis removed the person on purpose.

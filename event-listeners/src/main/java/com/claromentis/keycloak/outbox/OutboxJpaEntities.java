@@ -24,7 +24,7 @@ public final class OutboxJpaEntities implements JpaEntityProviderFactory, JpaEnt
 
     @Override
     public List<Class<?>> getEntities() {
-        return List.of(OutboxEntry.class, OutboxHold.class, OutboxLock.class, OutboxLink.class);
+        return List.of(OutboxEntry.class, OutboxHold.class, OutboxLock.class, OutboxLink.class, OutboxLease.class);
     }
 
     @Override

@@ -67,6 +67,11 @@ public final class OutboxProvisioningQueueFactory implements ProvisioningQueueFa
     }
 
     @Override
+    public <T> java.util.Optional<T> exclusively(KeycloakSessionFactory factory, String key, java.util.function.Supplier<T> work) {
+        return ClusterLease.exclusively(factory, key, work);
+    }
+
+    @Override
     public void init(Config.Scope config) {
         // No settings of its own: the outbox's are per realm.
     }

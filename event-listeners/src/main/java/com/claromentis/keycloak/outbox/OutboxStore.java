@@ -229,6 +229,15 @@ final class OutboxStore {
                 .getResultList().isEmpty();
     }
 
+    /** Pending rows of every realm and when the oldest was (re)queued (0 when none), for the backlog gauges. */
+    long[] backlog() {
+        Object[] row = em.createQuery("select count(e), min(e.queuedAt) from OutboxEntry e where e.status = :pending",
+                        Object[].class)
+                .setParameter("pending", OutboxEntry.PENDING)
+                .getSingleResult();
+        return new long[] {((Number) row[0]).longValue(), row[1] == null ? 0 : ((Number) row[1]).longValue()};
+    }
+
     /** Rows per status for one realm. */
     Map<String, Long> counts(String realmId) {
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -312,6 +321,49 @@ final class OutboxStore {
         }
     }
 
+    // ---- leases on work one node does at a time (a provider's sync) -----------------------------------------
+
+    /** Makes sure the lease row exists; a concurrent insert of the same key fails that transaction, harmlessly. */
+    void ensureLease(String key) {
+        if (em.find(OutboxLease.class, key) == null) {
+            em.persist(new OutboxLease(key));
+            em.flush();
+        }
+    }
+
+    /**
+     * Takes the lease for {@code holder} until {@code until}, or extends it when {@code holder} has it: one
+     * conditional update, so of two nodes asking at once exactly one wins (as with claiming rows).
+     *
+     * @return whether {@code holder} holds the lease now
+     */
+    boolean takeLease(String key, String holder, long now, long until) {
+        return em.createQuery("update OutboxLease l set l.holder = :holder, l.heldUntil = :until"
+                        + " where l.leaseKey = :key and (l.heldUntil < :now or l.holder = :holder)")
+                .setParameter("holder", holder)
+                .setParameter("until", until)
+                .setParameter("key", key)
+                .setParameter("now", now)
+                .executeUpdate() == 1;
+    }
+
+    /** Extends a lease only while {@code holder} still has it (a renewal never takes a lease over). */
+    boolean renewLease(String key, String holder, long until) {
+        return em.createQuery("update OutboxLease l set l.heldUntil = :until where l.leaseKey = :key and l.holder = :holder")
+                .setParameter("until", until)
+                .setParameter("key", key)
+                .setParameter("holder", holder)
+                .executeUpdate() == 1;
+    }
+
+    /** Gives the lease up at once, so the next node need not wait for it to run out. */
+    void releaseLease(String key, String holder) {
+        em.createQuery("update OutboxLease l set l.heldUntil = 0 where l.leaseKey = :key and l.holder = :holder")
+                .setParameter("key", key)
+                .setParameter("holder", holder)
+                .executeUpdate();
+    }
+
     static String truncate(String text, int max) {
         if (text == null) {
             return null;
@@ -320,12 +372,18 @@ final class OutboxStore {
     }
 
     /** An immutable copy of a claimed row, used outside the transaction that claimed it. */
+    /**
+     * @param takenOver the row was still claimed by an earlier holder whose lease ran out: every outcome (delivered,
+     *                  failed, given back) clears the claim, so that holder stopped mid-delivery and may have done
+     *                  part of it
+     */
     record Claimed(long id, String realmId, String userId, String username, ChangeType type, String payload,
-                   int attempts, long queuedAt, String token) {
+                   int attempts, long queuedAt, String token, boolean takenOver) {
 
         static Claimed of(OutboxEntry entry, String token) {
             return new Claimed(entry.getId(), entry.getRealmId(), entry.getUserId(), entry.getUsername(),
-                    entry.getChangeType(), entry.getPayload(), entry.getAttempts(), entry.getQueuedAt(), token);
+                    entry.getChangeType(), entry.getPayload(), entry.getAttempts(), entry.getQueuedAt(), token,
+                    entry.getClaimedBy() != null);
         }
     }
 }

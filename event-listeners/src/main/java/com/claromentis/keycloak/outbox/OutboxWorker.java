@@ -59,6 +59,9 @@ final class OutboxWorker implements AutoCloseable {
     /** Names this node in claim tokens, so a log line tells which node held a row. */
     private final String node;
     private final AtomicLong rounds = new AtomicLong();
+    /** How often the backlog gauges are refreshed at most. */
+    private static final java.time.Duration BACKLOG_EVERY = java.time.Duration.ofSeconds(5);
+    private final AtomicLong backlogCountedAt = new AtomicLong();
     private final AtomicBoolean wakeUpPending = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     /** Realms whose waiting changes this round already brought forward: once per realm is enough. */
@@ -184,6 +187,7 @@ final class OutboxWorker implements AutoCloseable {
     void round() {
         resumedThisRound.clear();
         try {
+            countBacklog();
             List<Claimed> batch;
             do {
                 batch = claim();
@@ -198,6 +202,20 @@ final class OutboxWorker implements AutoCloseable {
             // The scheduler would silently stop polling if this escaped; log it and let the next round try again.
             LOG.errorf(e, "Provisioning outbox round failed; the next round starts in %s", settings.pollInterval());
         }
+    }
+
+    /**
+     * Refreshes the depth and oldest-age gauges from the table, at most every {@link #BACKLOG_EVERY}: a commit wakes
+     * the worker for every queued change, and the gauges need no more than a scrape interval's precision.
+     */
+    private void countBacklog() {
+        long now = Time.currentTimeMillis();
+        long last = backlogCountedAt.get();
+        if (now - last < BACKLOG_EVERY.toMillis() || !backlogCountedAt.compareAndSet(last, now)) {
+            return;
+        }
+        long[] backlog = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> store(session).backlog());
+        metrics.backlog(backlog[0], backlog[1]);
     }
 
     private void deliverAll(List<Claimed> batch, List<Claimed> done) {
@@ -283,7 +301,7 @@ final class OutboxWorker implements AutoCloseable {
                 link(row, delivered.link());
             }
             done.add(row);
-            metrics.delivered();
+            metrics.delivered(row.type(), now - row.queuedAt());
             LOG.debugf("Delivered outbox change %d: %s", row.id(), delivered.what());
             if (row.attempts() > 0 && resumedThisRound.add(row.realmId())) {
                 int[] resumed = new int[1];
@@ -317,11 +335,11 @@ final class OutboxWorker implements AutoCloseable {
             boolean held = inTransaction(store -> store.fail(row, attempts, decision.dead(), nextAttemptAt,
                     failed.error(), failed.candidate()));
             if (decision.dead()) {
-                metrics.dead();
+                metrics.dead(row.type());
                 LOG.warnf("Outbox change %d (%s of '%s') is now a dead letter (%s): %s", row.id(), row.type(),
                         username, decision.reason(), LogSafe.of(failed.error()));
             } else {
-                metrics.retried();
+                metrics.retried(row.type());
                 LOG.infof("Outbox change %d (%s of '%s') failed attempt %d, next in %d ms: %s", row.id(), row.type(),
                         username, attempts, nextAttemptAt - now, LogSafe.of(failed.error()));
             }

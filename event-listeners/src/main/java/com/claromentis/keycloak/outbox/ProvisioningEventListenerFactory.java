@@ -15,6 +15,7 @@ import org.keycloak.provider.ProviderEvent;
 
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@value #PROVIDER_ID} event listener, and the owner of the outbox's server-wide parts: settings, the delivery
@@ -82,8 +83,9 @@ public final class ProvisioningEventListenerFactory implements EventListenerProv
 
     /** A transaction that queued {@code count} changes (0 for a replay) committed on this node. */
     /** @param bulkRealm the realm a bulk import queued the changes for, or null: delivery waits for it to be quiet */
-    void committed(int count, String bulkRealm) {
-        metrics.queued(count);
+    void committed(Map<ChangeType, Integer> queued, String bulkRealm) {
+        metrics.queued(queued);
+        int count = queued.values().stream().mapToInt(Integer::intValue).sum();
         if (bulkRealm == null) {
             worker.wakeUp();
         } else if (count > 0) {

@@ -56,7 +56,7 @@ public final class ProvisioningOutbox {
         OutboxEntry entry = OutboxEntry.pending(realm.getId(), user.getId(), user.getUsername(), type,
                 json(payload), Time.currentTimeMillis());
         OutboxWorker.store(session).insert(entry);
-        afterCommit(session).added++;
+        afterCommit(session).added.merge(type, 1, Integer::sum);
         LOG.debugf("Queued %s of '%s' in realm %s", type, LogSafe.of(user.getUsername()), LogSafe.of(realm.getName()));
         return true;
     }
@@ -124,7 +124,7 @@ public final class ProvisioningOutbox {
     /** Runs after the session's transaction: counts and wakes the worker on commit only, as the rows exist only then. */
     private static final class AfterCommit extends AbstractKeycloakTransaction {
         private final KeycloakSession session;
-        private int added;
+        private final Map<ChangeType, Integer> added = new java.util.EnumMap<>(ChangeType.class);
         /** The realm of a bulk import this session queued for, or null. */
         private String bulkRealm;
 
@@ -143,7 +143,8 @@ public final class ProvisioningOutbox {
 
         @Override
         protected void rollbackImpl() {
-            LOG.debugf("%d provisioning change(s) rolled back with their transaction", added);
+            LOG.debugf("%d provisioning change(s) rolled back with their transaction",
+                    added.values().stream().mapToInt(Integer::intValue).sum());
         }
     }
 }

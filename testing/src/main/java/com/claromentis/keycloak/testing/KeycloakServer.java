@@ -133,6 +133,20 @@ public final class KeycloakServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /**
+     * The pid of the server's JVM ({@code kc.sh} runs java as a child), e.g. to recognise this node in what it wrote
+     * to a shared database; empty when it is not running.
+     */
+    public java.util.OptionalLong javaPid() {
+        if (process == null || !process.isAlive()) {
+            return java.util.OptionalLong.empty();
+        }
+        return process.descendants()
+                .filter(handle -> handle.info().command().map(command -> command.endsWith("/java")).orElse(false))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst();
+    }
+
     /** Kills the server without a clean shutdown, as a crash would. */
     public void kill() {
         if (process != null) {
@@ -342,7 +356,8 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    /** A port of 127.0.0.1 nothing listens on now, e.g. for a cluster transport. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

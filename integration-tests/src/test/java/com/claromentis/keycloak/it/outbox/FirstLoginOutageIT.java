@@ -61,7 +61,7 @@ class FirstLoginOutageIT {
     class Outage {
 
         @Test
-        @DisplayName("then every sign-in succeeds, and once Claromentis is back all 500 reach it, none twice")
+        @DisplayName("then every sign-in succeeds, Keycloak stays ready, and once Claromentis is back all 500 reach it, none twice")
         void allArriveOnceAfterTheOutage(TestRealm realm) throws InterruptedException, ExecutionException {
             outbox.sandbox.faults().outage(Faults.Outage.STATUS_503);
 
@@ -70,6 +70,8 @@ class FirstLoginOutageIT {
             assertThat(results).hasSize(PEOPLE).allSatisfy(r -> assertThat(r.succeeded()).as(r.describe()).isTrue());
             assertThat(outbox.sandbox.userCount()).as("nothing reached Claromentis during the outage").isZero();
             assertThat(outbox.summary().path("pending").asLong()).isEqualTo(PEOPLE);
+            // Sign-in does not depend on Claromentis, so neither does readiness: a load balancer keeps the node.
+            assertThat(readiness(realm)).as("/health/ready while Claromentis is down").isEqualTo(200);
 
             outbox.sandbox.faults().reset();
             outbox.awaitDrained(Duration.ofMinutes(5));
@@ -97,6 +99,17 @@ class FirstLoginOutageIT {
             return results;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private static int readiness(TestRealm realm) throws InterruptedException {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(realm.server().managementUrl() + "/health/ready")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot ask " + realm.server().managementUrl() + " for readiness", e);
         }
     }
 
