@@ -4,6 +4,8 @@ import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.connection.ComponentSettings;
 import com.claromentis.keycloak.connection.KeycloakHttpSettings;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
+import com.claromentis.keycloak.sync.ExclusiveSync;
+import com.claromentis.keycloak.sync.SyncMetrics;
 import com.claromentis.keycloak.tenant.DiscoveryTenantLookup;
 import com.claromentis.keycloak.tenant.EntraRealmTenant;
 import com.claromentis.keycloak.tenant.EntraTenants;
@@ -168,7 +170,9 @@ public final class EntraDirectoryProviderFactory
                 return shared(session, model);
             });
             GraphSync sync = new GraphSync(sessionFactory, realmId, model, client);
-            return changed ? sync.changed() : sync.full();
+            return ExclusiveSync.run(sessionFactory, PROVIDER_ID, model,
+                    changed ? SyncMetrics.Kind.CHANGED : SyncMetrics.Kind.FULL, changed ? sync::changed : sync::full,
+                    done -> done.getFailed() > 0 && done.getAdded() + done.getUpdated() + done.getRemoved() == 0);
         } catch (GraphException | IllegalStateException e) {
             LOG.errorf("Provider '%s': sync stopped, nobody was removed: %s", LogSafe.of(model.getName()),
                     LogSafe.of(e.getMessage()));

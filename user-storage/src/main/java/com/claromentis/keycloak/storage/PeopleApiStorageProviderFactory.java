@@ -6,8 +6,7 @@ import com.claromentis.keycloak.peopleapi.UserQuery;
 import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import com.claromentis.keycloak.common.LogSafe;
-import com.claromentis.keycloak.provisioning.ProvisioningQueue;
-import com.claromentis.keycloak.provisioning.ProvisioningQueueFactory;
+import com.claromentis.keycloak.sync.ExclusiveSync;
 import com.claromentis.keycloak.sync.SyncMetrics;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
@@ -25,7 +24,6 @@ import org.keycloak.storage.user.SynchronizationResult;
 import java.time.Clock;
 import java.util.Date;
 import java.util.List;
-import java.util.Optional;
 
 /** Registers the {@value #PROVIDER_ID} user storage provider and runs its synchronisation. */
 public final class PeopleApiStorageProviderFactory
@@ -153,53 +151,16 @@ public final class PeopleApiStorageProviderFactory
                     return client(session, model);
                 });
         PeopleApiSync sync = new PeopleApiSync(sessionFactory, realmId, model, client, freshness);
-        String kind = since == null ? "full" : "changed";
-        SyncMetrics.Kind metricKind = since == null ? SyncMetrics.Kind.FULL : SyncMetrics.Kind.CHANGED;
+        SyncMetrics.Kind kind = since == null ? SyncMetrics.Kind.FULL : SyncMetrics.Kind.CHANGED;
         try {
-            Optional<SynchronizationResult> result = exclusively(sessionFactory, model, () -> {
-                LOG.infof("Provider '%s': %s sync started on this node", LogSafe.of(model.getName()), kind);
-                SynchronizationResult done = null;
-                try {
-                    done = since == null ? sync.full() : sync.changedSince(since.toInstant());
-                    return done;
-                } finally {
-                    // Also when it failed: the lease is given up either way, and the log shows when.
-                    LOG.infof("Provider '%s': %s sync ended on this node: %s", LogSafe.of(model.getName()), kind,
-                            done == null ? "failed" : done instanceof FailedSync ? "failed, " + done.getStatus()
-                                    : done.getStatus());
-                }
-            });
-            if (result.isEmpty()) {
-                LOG.infof("Provider '%s': %s sync skipped, another node is running a sync of it",
-                        LogSafe.of(model.getName()), kind);
-                SyncMetrics.shared().record(PROVIDER_ID, metricKind, SyncMetrics.Outcome.SKIPPED, null);
-                return SynchronizationResult.ignored();
-            }
-            SyncMetrics.shared().record(PROVIDER_ID, metricKind, result.get() instanceof FailedSync
-                    ? SyncMetrics.Outcome.FAILED : SyncMetrics.Outcome.SUCCESS, result.get());
-            return result.get();
+            return ExclusiveSync.run(sessionFactory, PROVIDER_ID, model, kind,
+                    () -> since == null ? sync.full() : sync.changedSince(since.toInstant()), FailedSync.class::isInstance);
         } catch (PeopleApiException e) {
-            SyncMetrics.shared().record(PROVIDER_ID, metricKind, SyncMetrics.Outcome.FAILED, null);
             LOG.errorf("Provider '%s': sync stopped, Claromentis could not be read: %s", LogSafe.of(model.getName()),
                     LogSafe.of(e.getMessage()));
             return new FailedSync("Claromentis could not be read (" + LogSafe.of(e.getMessage()) + "); no user was removed. "
                     + "See the server log for more details");
         }
-    }
-
-    /**
-     * One sync of a component at a time across the cluster, full or changed, however long it lasts (see
-     * {@link ProvisioningQueueFactory#exclusively}): Keycloak's own lock runs out after the sync period.
-     */
-    private static <T> Optional<T> exclusively(KeycloakSessionFactory sessionFactory, UserStorageProviderModel model,
-                                               java.util.function.Supplier<T> work) {
-        if (!(sessionFactory.getProviderFactory(ProvisioningQueue.class) instanceof ProvisioningQueueFactory queues)) {
-            // The outbox ships in the same bundle, so this is a broken installation; the sync still runs.
-            LOG.warnf("Provider '%s': no provisioning outbox installed, so nothing keeps two nodes from syncing it at"
-                    + " once", LogSafe.of(model.getName()));
-            return Optional.ofNullable(work.get());
-        }
-        return queues.exclusively(sessionFactory, "people-api-sync:" + model.getId(), work);
     }
 
     /**
