@@ -196,11 +196,14 @@ class ClusterIT {
                     .until(() -> outbox.sandbox.userCount() - usersBefore >= DELIVERED_BEFORE_KILL);
 
             long pidB = cluster.b.javaPid().orElseThrow();
+            // A claim token starts with the JVM's "pid@host": the rows node B holds. Killed while it holds some (on a
+            // busy machine node A may be between batches of its own, or B between two claims, at the count above).
+            String heldByB = "select count(*) from claromentis_outbox where claimed_by like '" + pidB + "@%'";
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> cluster.postgres.queryLong(TwoNodeCluster.DATABASE, heldByB) > 0);
             cluster.b.kill();
             Instant killed = Instant.now();
             deliveredAtKill = outbox.sandbox.userCount() - usersBefore;
-            // A claim token starts with the JVM's "pid@host": the rows node B held when it died.
-            String heldByB = "select count(*) from claromentis_outbox where claimed_by like '" + pidB + "@%'";
             heldByBAtKill = cluster.postgres.queryLong(TwoNodeCluster.DATABASE, heldByB);
             Thread.sleep(Math.max(0, Duration.ofSeconds(5).minus(Duration.between(killed, Instant.now())).toMillis()));
             heldByBFiveSecondsLater = cluster.postgres.queryLong(TwoNodeCluster.DATABASE, heldByB);
