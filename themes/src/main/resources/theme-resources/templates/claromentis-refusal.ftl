@@ -14,6 +14,10 @@
                 <strong id="claromentis-refusal-reference" class="claromentis-refusal-code">${claromentisRefusal.reference}</strong>
             </p>
             <p class="claromentis-refusal-help">${msg("claromentisRefusalReferenceHelp")}</p>
+            <#if claromentisRefusal.retry>
+                <#-- Keycloak's restart of this sign-in: the login page again, for the same application. -->
+                <p class="claromentis-refusal-retry"><a id="claromentis-refusal-retry" href="${url.loginRestartFlowUrl}">${msg("claromentisRefusalBackToSignIn")}</a></p>
+            </#if>
         </div>
     </#if>
 </@layout.registrationLayout>

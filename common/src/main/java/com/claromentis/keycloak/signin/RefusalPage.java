@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.forms.login.MessageType;
 import org.keycloak.models.KeycloakSession;
 
 /**
@@ -42,11 +43,13 @@ public final class RefusalPage {
         private final SignInRefusal refusal;
         private final String reference;
         private final String provider;
+        private final boolean retry;
 
-        Model(SignInRefusal refusal, String reference, String provider) {
+        Model(SignInRefusal refusal, String reference, String provider, boolean retry) {
             this.refusal = refusal;
             this.reference = reference;
             this.provider = provider;
+            this.retry = retry;
         }
 
         public String getId() {
@@ -68,6 +71,14 @@ public final class RefusalPage {
         public String getProvider() {
             return provider;
         }
+
+        /**
+         * Whether the page links back to the sign-in: Keycloak's restart of this sign-in ({@code url.loginRestartFlowUrl},
+         * back to the login page for the same application), which needs the sign-in's authentication session.
+         */
+        public boolean isRetry() {
+            return retry;
+        }
     }
 
     /**
@@ -85,9 +96,46 @@ public final class RefusalPage {
         return reference;
     }
 
+    /**
+     * For a step whose login-error event Keycloak's own code sends (Kerberos): we learn of the refusal only after the
+     * event has gone, so the code is put on the event beforehand; {@link #confirm} logs it when the step refused,
+     * {@link #withdraw} takes it off again when it did not, before any other event of the request is built.
+     *
+     * @return the reference code, now the {@value #REFERENCE_DETAIL} detail of {@code event}
+     */
+    public static String reserve(EventBuilder event) {
+        String reference = newReference();
+        event.detail(REFERENCE_DETAIL, reference);
+        return reference;
+    }
+
+    /** The log line of a refusal whose code {@link #reserve} put on the event already. */
+    public static void confirm(SignInRefusal refusal, String reference, String why) {
+        LOG.warnf("Sign-in refused (%s), reference %s: %s", refusal.id(), reference, LogSafe.of(why));
+    }
+
+    /** The step did not refuse: its code must not turn up on a later event of this request. */
+    public static void withdraw(EventBuilder event) {
+        event.removeDetail(REFERENCE_DETAIL);
+    }
+
+    /**
+     * A refusal that leaves the person on the page they were going to see anyway (the password form after a refused
+     * Kerberos ticket): a warning message on {@code form}, so it shows in any login theme, not a page of ours. Its
+     * text is the refusal's message with the code as {@code {0}}.
+     */
+    public static LoginFormsProvider notice(LoginFormsProvider form, SignInRefusal refusal, String reference) {
+        return form.setMessage(MessageType.WARNING, refusal.messageKey(), reference);
+    }
+
     /** The page for {@code refusal}, with its status; {@code form} already carries the authentication session. */
     public static Response render(LoginFormsProvider form, SignInRefusal refusal, String reference, String providerName) {
-        return form.setAttribute(ATTRIBUTE, model(refusal, reference, providerName))
+        return render(form, refusal, reference, providerName, true);
+    }
+
+    private static Response render(LoginFormsProvider form, SignInRefusal refusal, String reference, String providerName,
+                                   boolean inSignIn) {
+        return form.setAttribute(ATTRIBUTE, model(refusal, reference, providerName, inSignIn))
                 .setStatus(refusal.status())
                 .createForm(TEMPLATE);
     }
@@ -100,14 +148,16 @@ public final class RefusalPage {
     public static Response render(KeycloakSession session, SignInRefusal refusal, String reference, String providerName) {
         LoginFormsProvider form = session.getKeycloakSessionFactory()
                 .getProviderFactory(LoginFormsProvider.class).create(session);
-        if (session.getContext().getAuthenticationSession() != null) {
+        boolean inSignIn = session.getContext().getAuthenticationSession() != null;
+        if (inSignIn) {
             form.setAuthenticationSession(session.getContext().getAuthenticationSession());
         }
-        return render(form, refusal, reference, providerName);
+        // Without a sign-in in progress there is nothing to restart: no link rather than one to an expired page.
+        return render(form, refusal, reference, providerName, inSignIn);
     }
 
-    static Model model(SignInRefusal refusal, String reference, String providerName) {
-        return new Model(refusal, reference, providerName);
+    static Model model(SignInRefusal refusal, String reference, String providerName, boolean inSignIn) {
+        return new Model(refusal, reference, providerName, inSignIn && refusal.retry());
     }
 
     /** Eight characters in two groups of four: about 40 bits, enough to find one attempt in a day's log. */

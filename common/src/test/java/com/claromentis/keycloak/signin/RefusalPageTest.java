@@ -50,6 +50,34 @@ class RefusalPageTest {
     }
 
     @Nested
+    @DisplayName("when Keycloak's own step sends the login-error event (Kerberos)")
+    class Reserved {
+
+        @Test
+        @DisplayName("then the code is on the event before the step runs, and taken off again when the step did not refuse")
+        void reserveAndWithdraw() {
+            EventBuilder event = mock(EventBuilder.class, RETURNS_SELF);
+
+            String reference = RefusalPage.reserve(event);
+            verify(event).detail(RefusalPage.REFERENCE_DETAIL, reference);
+            RefusalPage.withdraw(event);
+
+            verify(event).removeDetail(RefusalPage.REFERENCE_DETAIL);
+            assertThat(reference).matches("[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}");
+        }
+
+        @Test
+        @DisplayName("then the notice is a warning on the form Keycloak shows next, with the code as its parameter")
+        void noticeOnTheForm() {
+            LoginFormsProvider form = mock(LoginFormsProvider.class, RETURNS_SELF);
+
+            RefusalPage.notice(form, SignInRefusal.KERBEROS_TICKET_REFUSED, "ABCD-EFGH");
+
+            verify(form).setMessage(org.keycloak.forms.login.MessageType.WARNING, "claromentisKerberosTicketRefused", "ABCD-EFGH");
+        }
+    }
+
+    @Nested
     @DisplayName("when its page is rendered")
     class Render {
 
@@ -73,15 +101,28 @@ class RefusalPageTest {
             assertThat(m.getMessageKey()).isEqualTo("claromentisSocialNoAccount");
             assertThat(m.getReference()).isEqualTo("ABCD-EFGH");
             assertThat(m.getProvider()).isEqualTo("<b>Evil</b>");
+            assertThat(m.isRetry()).as("a social refusal: the company's sign-in is one click away").isTrue();
         }
 
         @Test
-        @DisplayName("then an outage answers 503 and a refusal 403")
+        @DisplayName("then it links back to the sign-in only where signing in again can go differently, and only during a sign-in")
+        void backToSignIn() {
+            assertThat(RefusalPage.model(SignInRefusal.CLAROMENTIS_UNAVAILABLE, "ABCD-EFGH", null, true).isRetry()).isTrue();
+            assertThat(RefusalPage.model(SignInRefusal.TENANT_MISMATCH, "ABCD-EFGH", null, true).isRetry()).isTrue();
+            assertThat(RefusalPage.model(SignInRefusal.MICROSOFT_NOT_SET_UP, "ABCD-EFGH", null, true).isRetry())
+                    .as("Microsoft answers the same until the set-up is fixed").isFalse();
+            assertThat(RefusalPage.model(SignInRefusal.CLAROMENTIS_UNAVAILABLE, "ABCD-EFGH", null, false).isRetry())
+                    .as("no sign-in to restart").isFalse();
+        }
+
+        @Test
+        @DisplayName("then an outage answers 503, a refusal 403, and the Kerberos notice the password form's 200")
         void statuses() {
             for (SignInRefusal refusal : SignInRefusal.values()) {
                 Response.Status expected = switch (refusal) {
                     case CLAROMENTIS_UNAVAILABLE -> Response.Status.SERVICE_UNAVAILABLE;
                     case MICROSOFT_NOT_SET_UP -> Response.Status.INTERNAL_SERVER_ERROR;
+                    case KERBEROS_TICKET_REFUSED -> Response.Status.OK;
                     default -> Response.Status.FORBIDDEN;
                 };
                 assertThat(refusal.status()).as(refusal.name()).isEqualTo(expected);

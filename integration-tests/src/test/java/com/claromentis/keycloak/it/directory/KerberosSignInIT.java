@@ -17,14 +17,21 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 import java.net.URLEncoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,6 +56,10 @@ class KerberosSignInIT {
     private static final String LEE_PASSWORD = "Lee-Passw0rd!";
     /** A service the domain knows, but not the one Keycloak holds the keys of. */
     private static final String OTHER_HOST = "intranet-" + SUFFIX + ".example.test";
+    /** The notice on the password form after a refused ticket (English, the test realm's language). */
+    private static final Pattern NOTICE = Pattern.compile("Your Windows sign-in could not be used here, so please sign in "
+            + "with your username and password\\. If this happens every time, tell your administrator the reference code "
+            + "([2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4})\\.");
 
     private static OutboxFixture outbox;
     private static LdapFederation ldap;
@@ -58,6 +69,11 @@ class KerberosSignInIT {
     @BeforeAll
     static void switchKerberosOn(TestRealm realm, SambaAd ad) {
         outbox = OutboxFixture.provisioning(realm);
+        // Login events stored, as an administrator looking for a reference code has them.
+        RealmRepresentation events = realm.representation();
+        events.setEventsEnabled(true);
+        events.setEnabledEventTypes(new ArrayList<>());
+        realm.update(events);
         String ou = ad.addOrganizationalUnit("kerberos-" + SUFFIX);
         kimDn = ad.addUser(DirectoryUser.builder(KIM).in(ou).givenName("Kim").surname("Kaur").mail(KIM + "@example.test")
                 .title("Service Desk Lead").office("Leeds").password(KIM_PASSWORD).build());
@@ -89,6 +105,29 @@ class KerberosSignInIT {
     private static String authorizationUrl(TestRealm realm) {
         return realm.realmUrl() + "/protocol/openid-connect/auth?client_id=" + TestRealm.TEST_CLIENT
                 + "&redirect_uri=" + encode(TestRealm.TEST_REDIRECT_URI) + "&response_type=code&scope=openid";
+    }
+
+    /** The reference code of the notice on {@code result}'s page; fails when the page has no notice. */
+    private static String noticeCode(SignInResult result) {
+        Matcher notice = NOTICE.matcher(result.page());
+        assertThat(notice.find()).as("the notice on " + result.describe()).isTrue();
+        return notice.group(1);
+    }
+
+    private static List<String> references(JsonNode events) {
+        List<String> references = new ArrayList<>();
+        for (JsonNode event : events) {
+            references.add(event.path("details").path("claromentis_reference").asText());
+        }
+        return references;
+    }
+
+    private static String serverLog(TestRealm realm) {
+        try {
+            return Files.readString(realm.server().logFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the server log", e);
+        }
     }
 
     @Test
@@ -146,7 +185,7 @@ class KerberosSignInIT {
 
     @Test
     @Order(4)
-    @DisplayName("when the browser's ticket is for another service (a wrong SPN), then the login form is shown and the password still works")
+    @DisplayName("when the browser's ticket is for another service (a wrong SPN), then the login form says in plain words that the Windows sign-in could not be used, with a reference code the administrator finds in the log and the login-error event, and the password still works")
     void wrongSpn(TestRealm realm) {
         LoginClient client = browser(realm).withKerberos(() -> ticketFor(KIM, KIM_PASSWORD, OTHER_HOST));
 
@@ -154,22 +193,29 @@ class KerberosSignInIT {
 
         assertThat(kerberos.succeeded()).isFalse();
         assertThat(kerberos.page()).contains("kc-form-login");
+        assertThat(kerberos.status()).as("Keycloak's password form, as without the notice").isEqualTo(200);
+        String code = noticeCode(kerberos);
+        assertThat(serverLog(realm)).contains("Sign-in refused (kerberos-ticket-refused), reference " + code + ":");
+        assertThat(references(realm.events("LOGIN_ERROR"))).contains(code);
         SignInResult password = client.login(KIM, KIM_PASSWORD);
         assertThat(password.succeeded()).as(password.describe()).isTrue();
     }
 
     @Test
     @Order(5)
-    @DisplayName("when a captured ticket is sent again (a replay), then it signs nobody in")
+    @DisplayName("when a captured ticket is sent again (a replay), then it signs nobody in and the login form carries the notice with a code of its own")
     void replay(TestRealm realm) {
         String token = ticketFor(LEE, LEE_PASSWORD, "localhost");
         SignInResult first = browser(realm).withKerberos(() -> token).openSignIn();
         assertThat(first.succeeded()).as(first.describe()).isTrue();
+        assertThat(first.page()).doesNotContain("Your Windows sign-in could not be used");
 
         SignInResult again = browser(realm).withKerberos(() -> token).openSignIn();
 
         assertThat(again.succeeded()).isFalse();
         assertThat(again.page()).contains("kc-form-login");
+        String code = noticeCode(again);
+        assertThat(serverLog(realm)).contains("Sign-in refused (kerberos-ticket-refused), reference " + code + ":");
     }
 
     @Test
@@ -201,6 +247,9 @@ class KerberosSignInIT {
         assertThat(result.succeeded()).isFalse();
         assertThat(result.status()).isLessThan(500);
         assertThat(result.page()).contains("kc-form-login");
+        String code = noticeCode(result);
+        assertThat(serverLog(realm)).contains("reference " + code + ": realm '" + realm.name()
+                + "': the browser answered Negotiate with NTLM, not a Kerberos ticket");
     }
 
     @Test

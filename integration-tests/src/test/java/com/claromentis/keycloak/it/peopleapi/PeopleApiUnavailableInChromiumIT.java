@@ -60,7 +60,7 @@ class PeopleApiUnavailableInChromiumIT {
     class Outage {
 
         @Test
-        @DisplayName("then they see the unavailable page (503) with a reference code that is in the server's log line")
+        @DisplayName("then they see the unavailable page (503) with a reference code that is in the server's log line, and 'Back to sign-in' leads to the sign-in form")
         void unavailablePage(TestRealm realm) throws IOException {
             sandbox.addUser(SandboxUser.builder("nina.new").firstname("Nina").surname("New").email("nina@example.org").build());
             sandbox.faults().outage(Faults.Outage.STATUS_503);
@@ -82,6 +82,11 @@ class PeopleApiUnavailableInChromiumIT {
             assertThat(Files.readString(realm.server().logFile()))
                     .contains("Sign-in refused (claromentis-unavailable), reference " + code + ":");
             assertThat(browser.getPageSource()).doesNotContain("Exception");
+
+            // Trying again can go differently once Claromentis is back: the page leads to the sign-in form.
+            browser.findElement(By.id("claromentis-refusal-retry")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-form-login")));
+            assertThat(browser.findElements(By.id("claromentis-refusal"))).isEmpty();
         }
     }
 }
