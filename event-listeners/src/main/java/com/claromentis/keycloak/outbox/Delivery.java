@@ -24,6 +24,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.cache.UserCache;
 import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.util.JsonSerialization;
 
@@ -138,9 +139,8 @@ final class Delivery {
             // Claromentis first and overwrite the very change being delivered.
             // So does a DISABLE: a person a directory sync found gone is no longer in the directory, and asking the
             // LDAP provider for them could remove the imported copy before Claromentis hears of it.
-            UserModel user = writeBack != null || row.type() == ChangeType.DISABLE
-                    ? UserStoragePrivateUtil.userLocalStorage(session).getUserById(realm, row.userId())
-                    : session.users().getUserById(realm, row.userId());
+            UserModel local = UserStoragePrivateUtil.userLocalStorage(session).getUserById(realm, row.userId());
+            UserModel user = writeBack != null || row.type() == ChangeType.DISABLE ? local : fresh(session, realm, local, row);
             if (user == null) {
                 // A DELETE queued after this change follows it; nothing to bring in step now.
                 return new Skipped("the user no longer exists in Keycloak");
@@ -271,6 +271,20 @@ final class Delivery {
             memberships(session, client, client.roles(), client.getUserRoles(pushed.id()), pushed.id(),
                     user.getRealmRoleMappingsStream().map(RoleModel::getName).collect(Collectors.toSet()));
         }
+    }
+
+    /**
+     * The user as Keycloak's user storage shows them, read past this node's user cache. Keycloak drops a cached user
+     * only after the database commit (and another node only when the invalidation reaches it), so a row claimed at
+     * once could otherwise be delivered from the copy before the change it carries: a group joined, an email changed,
+     * sent to Claromentis as it was, and never again.
+     */
+    private static UserModel fresh(KeycloakSession session, RealmModel realm, UserModel local, Claimed row) {
+        UserCache cache = session.getProvider(UserCache.class);
+        if (cache != null && local != null) {
+            cache.evict(realm, local);
+        }
+        return session.users().getUserById(realm, row.userId());
     }
 
     /** The memberships a CREATE or UPDATE brings along ({@link #MEMBERSHIPS}); unknown names are ignored. */

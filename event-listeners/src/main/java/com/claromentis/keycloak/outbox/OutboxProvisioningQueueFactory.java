@@ -19,10 +19,11 @@ public final class OutboxProvisioningQueueFactory implements ProvisioningQueueFa
         // Enlisted now, while the transaction is open: Keycloak refuses to enlist once it commits, and the write-back
         // queues the changes it decides only when the transaction is prepared (a lockout is known only then).
         try {
-            ProvisioningOutbox.wakeAfterCommit(session);
             // The user cache enlists itself when first asked for; a change queued while the transaction is prepared
-            // evicts through it, and by then Keycloak refuses new enlistments.
+            // evicts through it, and by then Keycloak refuses new enlistments. It is enlisted before the wake-up, so
+            // this node's cached copy is gone before the worker is woken to read the user.
             session.getProvider(org.keycloak.models.cache.UserCache.class);
+            ProvisioningOutbox.wakeAfterCommit(session);
         } catch (IllegalStateException e) {
             // Obtained while the transaction already commits: what is queued now is found by the next poll.
             LOG.debugf("The outbox queue was obtained during a commit; delivery starts at the next poll: %s", e.getMessage());
