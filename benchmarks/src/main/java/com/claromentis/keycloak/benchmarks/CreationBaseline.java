@@ -65,6 +65,23 @@ final class CreationBaseline {
         }
     }
 
+    /**
+     * Creations per second of {@code runs} timed runs on {@code threads} threads only, after a warm-up on as many:
+     * the limit for a far-away People API, where one connection's rate is the round trip's and only concurrency helps.
+     */
+    static List<Double> parallel(SandboxServer sandbox, String round, int usersPerRun, int runs, int threads) {
+        try (PeopleApiClient client = SandboxDirectory.client(sandbox)) {
+            createInParallel(client, "baseline-warm-" + round, Math.min(WARM_UP, usersPerRun), threads);
+            List<Double> rates = new ArrayList<>();
+            for (int run = 1; run <= runs; run++) {
+                long start = System.nanoTime();
+                createInParallel(client, "baseline-par-" + round + "-" + run, usersPerRun, threads);
+                rates.add(Stats.perSecond(usersPerRun, System.nanoTime() - start));
+            }
+            return List.copyOf(rates);
+        }
+    }
+
     private static void createInParallel(PeopleApiClient client, String prefix, int users, int threads) {
         Parallel.forEach(users, threads, TIMEOUT, "The parallel baseline", i -> createOne(client, prefix, i));
     }

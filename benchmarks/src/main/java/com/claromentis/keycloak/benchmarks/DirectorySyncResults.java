@@ -143,6 +143,13 @@ final class DirectorySyncResults implements Report {
         md.append(String.format(Locale.ROOT, "| diagnostic: preset without provisioning ÷ baseline (full-sync users/s; its "
                         + "changed-users share %.1f %%) | %.2f | |%n",
                 100 * changedShare(Kind.PRESET_NO_OUTBOX), ratio(Kind.PRESET_NO_OUTBOX)));
+        md.append(String.format(Locale.ROOT, "| diagnostic: Keycloak's own mappers for the preset's fields and groups ÷ baseline "
+                        + "(full-sync users/s): what the same fields cost Keycloak itself | %.2f | |%n",
+                ratio(Kind.STOCK_SAME_FIELDS)));
+        md.append(String.format(Locale.ROOT, "| diagnostic: preset ÷ Keycloak's own mappers for the same fields; preset "
+                        + "without provisioning ÷ the same | %.2f; %.2f | |%n",
+                ratio(Kind.PRESET) / ratio(Kind.STOCK_SAME_FIELDS),
+                ratio(Kind.PRESET_NO_OUTBOX) / ratio(Kind.STOCK_SAME_FIELDS)));
         md.append(String.format(Locale.ROOT, "| outbox: drained after a preset full sync (median); sync start to everyone in "
                         + "Claromentis | %.1f s; %,.0f users/s | |%n",
                 median(fullSyncs, Kind.PRESET, sync -> sync.drain().seconds()),
@@ -177,6 +184,7 @@ final class DirectorySyncResults implements Report {
                 "baseline", Stats.round(changedShare(Kind.BASELINE), 4),
                 "presetNoOutbox", Stats.round(changedShare(Kind.PRESET_NO_OUTBOX), 4)));
         json.put("ratioPresetNoOutbox", Stats.round(ratio(Kind.PRESET_NO_OUTBOX), 3));
+        json.put("ratioStockSameFields", Stats.round(ratio(Kind.STOCK_SAME_FIELDS), 3));
         json.put("fullSyncs", fullSyncs.stream().map(this::json).toList());
         json.put("changedSyncs", changedSyncs.stream().map(this::json).toList());
         Map<String, Object> heap = new LinkedHashMap<>();

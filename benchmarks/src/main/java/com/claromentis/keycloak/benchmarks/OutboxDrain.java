@@ -57,12 +57,19 @@ final class OutboxDrain {
      */
     static Outcome backlog(BenchmarkRun run, ProvisioningRealm realm, SandboxServer sandbox, int changes, int creators,
                            Duration timeout) {
+        return backlog(run, realm, sandbox, "queued", "backlog of " + changes + " queued in an outage", changes, creators,
+                timeout);
+    }
+
+    /** @param prefix the created users' usernames start with it, so two backlogs of one realm do not collide */
+    static Outcome backlog(BenchmarkRun run, ProvisioningRealm realm, SandboxServer sandbox, String prefix, String label,
+                           int changes, int creators, Duration timeout) {
         int before = sandbox.userCount();
         long retriedBefore = realm.nodeCounter("retried");
         sandbox.faults().outage(Faults.Outage.STATUS_503);
         long createNanos;
         try {
-            createNanos = AdminUsers.create(realm.realm(), "queued", changes, creators);
+            createNanos = AdminUsers.create(realm.realm(), prefix, changes, creators);
         } catch (RuntimeException e) {
             sandbox.faults().outage(Faults.Outage.NONE);
             throw e;
@@ -75,11 +82,11 @@ final class OutboxDrain {
         }
         long retried = realm.nodeCounter("retried") - retriedBefore;
         long requestsBefore = SandboxDirectory.totalRequests(sandbox);
-        try (StackSampler sampler = run.sampleStacks("drain")) {
+        try (StackSampler sampler = run.sampleStacks("drain-" + prefix)) {
             long start = System.nanoTime();
             sandbox.faults().outage(Faults.Outage.NONE);
             Watch watch = watch(realm, sandbox, before, changes, start, timeout, CompletableFuture.completedFuture(0L));
-            return new Outcome("backlog of " + changes + " queued in an outage", changes, true, createNanos / 1e9, retried,
+            return new Outcome(label, changes, true, createNanos / 1e9, retried,
                     watch.firstDeliverySeconds, watch.drainSeconds, Math.max(pending, watch.maxPending),
                     SandboxDirectory.totalRequests(sandbox) - requestsBefore);
         }

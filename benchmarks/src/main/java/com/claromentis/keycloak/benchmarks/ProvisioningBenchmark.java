@@ -69,8 +69,53 @@ public final class ProvisioningBenchmark {
         step("First sign-ins through LDAP: %d per mode in blocks of %d, modes taking turns", settings.signIns(),
                 settings.signInBlock());
         FirstSignIns.Outcome signIns = FirstSignIns.measure(keycloak, sandbox, directory, settings);
+        FarAway farAway = settings.latencyMillis() > 0 ? farAway(outbox, sandbox, outboxSettings, timeout) : null;
         return new ProvisioningResults(settings, run.keycloakVersion(), loadAtStart, baseline, drains, signIns,
-                outboxSettings);
+                outboxSettings, farAway);
+    }
+
+    /**
+     * The backlog again, from a People API that answers {@code latencyMillis} late, as a real Claromentis tens of
+     * milliseconds away does: against that, one connection's rate is its round trip's, so the limit is a concurrent
+     * client with as many connections as the outbox delivers on ({@code worker-threads}), in the same run.
+     *
+     * @param raw          creations per second of that client, each run
+     * @param userCreates  {@code POST /users} the sandbox received during the drain: more than the changes would be a
+     *                     duplicate
+     */
+    record FarAway(int latencyMillis, int workers, List<Double> raw, OutboxDrain.Outcome drain, long userCreates) {
+        double rawMedian() {
+            return Stats.median(raw);
+        }
+
+        double ratio() {
+            return drain.deliveriesPerSecond() / rawMedian();
+        }
+    }
+
+    private FarAway farAway(ProvisioningRealm outbox, SandboxServer sandbox, Map<String, Object> outboxSettings,
+                            Duration timeout) {
+        int workers = Integer.parseInt(String.valueOf(outboxSettings.getOrDefault("worker-threads", 1)));
+        int latency = settings.latencyMillis();
+        sandbox.faults().latency(latency);
+        try {
+            int perRun = Math.max(workers * 25, Math.min(settings.latencyChanges(), 400));
+            step("The People API %d ms away: raw find + create on %d threads (%d runs x %,d), then a backlog of %,d",
+                    latency, workers, settings.rawRuns(), perRun, settings.latencyChanges());
+            List<Double> raw = CreationBaseline.parallel(sandbox, "far", perRun, settings.rawRuns(), workers);
+            step("  raw creation: median %,.1f users/s on %d threads", Stats.median(raw), workers);
+            long createsBefore = sandbox.requestCount("POST /users");
+            OutboxDrain.Outcome drain = report(OutboxDrain.backlog(run, outbox, sandbox, "far",
+                    "backlog of " + settings.latencyChanges() + " queued in an outage, People API " + latency + " ms away",
+                    settings.latencyChanges(), settings.creators(), timeout), Stats.median(raw));
+            long creates = sandbox.requestCount("POST /users") - createsBefore;
+            FarAway farAway = new FarAway(latency, workers, raw, drain, creates);
+            step("  %.3f of the concurrent client's rate; %,d POST /users for %,d changes", farAway.ratio(), creates,
+                    settings.latencyChanges());
+            return farAway;
+        } finally {
+            sandbox.faults().latency(0);
+        }
     }
 
     private CreationBaseline.Rates baseline(SandboxServer sandbox, String round) {
@@ -82,10 +127,14 @@ public final class ProvisioningBenchmark {
     }
 
     private static OutboxDrain.Outcome report(OutboxDrain.Outcome drain, CreationBaseline.Rates baseline) {
+        return report(drain, baseline.sequentialMedian());
+    }
+
+    private static OutboxDrain.Outcome report(OutboxDrain.Outcome drain, double rawPerSecond) {
         step("  created in %.1f s (%,.0f/s); delivered in %.1f s after the clock started (first after %.1f s): "
                         + "%,.1f deliveries/s, %.3f of raw creation", drain.createSeconds(), drain.createsPerSecond(),
                 drain.drainSeconds(), drain.firstDeliverySeconds(), drain.deliveriesPerSecond(),
-                drain.deliveriesPerSecond() / baseline.sequentialMedian());
+                drain.deliveriesPerSecond() / rawPerSecond);
         return drain;
     }
 }

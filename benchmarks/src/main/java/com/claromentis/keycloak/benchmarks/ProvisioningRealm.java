@@ -74,6 +74,11 @@ final class ProvisioningRealm {
     }
 
     private void listenerOn() {
+        switchOn(realm);
+    }
+
+    /** Adds the provisioning listener to {@code realm}'s event listeners and checks that provisioning is on. */
+    static void switchOn(TestRealm realm) {
         RealmRepresentation current = realm.representation();
         List<String> listeners = new ArrayList<>(current.getEventsListeners() == null
                 ? List.of() : current.getEventsListeners());
@@ -82,8 +87,9 @@ final class ProvisioningRealm {
         update.setRealm(realm.name());
         update.setEventsListeners(listeners);
         realm.update(update);
-        if (!summary().path("enabled").asBoolean()) {
-            throw new IllegalStateException("Provisioning did not switch on in realm " + name() + ": " + summary());
+        JsonNode summary = realm.admin().get(realm.adminPath() + OUTBOX);
+        if (!summary.path("enabled").asBoolean()) {
+            throw new IllegalStateException("Provisioning did not switch on in realm " + realm.name() + ": " + summary);
         }
     }
 

@@ -20,10 +20,14 @@ final class ProvisioningResults implements Report {
     private final List<OutboxDrain.Outcome> drains;
     private final FirstSignIns.Outcome signIns;
     private final Map<String, Object> outboxSettings;
+    /** Null when the run left the far-away drain out. */
+    private final ProvisioningBenchmark.FarAway farAway;
 
     ProvisioningResults(ProvisioningSettings settings, String keycloakVersion, double loadAtStart,
                         CreationBaseline.Rates baseline, List<OutboxDrain.Outcome> drains,
-                        FirstSignIns.Outcome signIns, Map<String, Object> outboxSettings) {
+                        FirstSignIns.Outcome signIns, Map<String, Object> outboxSettings,
+                        ProvisioningBenchmark.FarAway farAway) {
+        this.farAway = farAway;
         this.settings = settings;
         this.keycloakVersion = keycloakVersion;
         this.loadAtStart = loadAtStart;
@@ -84,6 +88,19 @@ final class ProvisioningResults implements Report {
                     mode == Mode.OFF ? "1" : String.format(Locale.ROOT, "%.2f", signIns.ratioToOff(mode, true)),
                     t.peopleApiCalls()));
         }
+        if (farAway != null) {
+            OutboxDrain.Outcome d = farAway.drain();
+            md.append(String.format(Locale.ROOT, "%n| People API %d ms away | time | per second | ratio to the concurrent client "
+                    + "| People API calls |%n| --- | ---: | ---: | ---: | ---: |%n", farAway.latencyMillis()));
+            md.append(String.format(Locale.ROOT, "| raw find + create on %d threads, as many as the outbox's workers (median "
+                            + "of %d runs): **the limit** | | %,.1f | 1 (baseline) | |%n", farAway.workers(), farAway.raw().size(),
+                    farAway.rawMedian()));
+            md.append(String.format(Locale.ROOT, "| **delivery, %s** (first delivery after %.1f s, at most %,d pending; "
+                            + "%,d POST /users) | %.1f s | %,.1f | **%.3f** (goal at least 0.8: %s) | %,d |%n", d.label(),
+                    d.firstDeliverySeconds(), d.maxPending(), farAway.userCreates(), d.drainSeconds(),
+                    d.deliveriesPerSecond(), farAway.ratio(), farAway.ratio() >= 0.8 ? "met" : "missed",
+                    d.peopleApiCalls()));
+        }
         md.append(String.format(Locale.ROOT, "%nStaff provisioned into the sandbox by the sign-ins: %d of %d. Retries "
                         + "during the outage (worker attempts that got 503): %,d.%n", signIns.provisioned(),
                 signIns.staff(), drains.stream().mapToLong(OutboxDrain.Outcome::retriedInOutage).sum()));
@@ -123,6 +140,18 @@ final class ProvisioningResults implements Report {
             d.put("peopleApiCalls", drain.peopleApiCalls());
             return d;
         }).toList());
+        if (farAway != null) {
+            Map<String, Object> far = new LinkedHashMap<>();
+            far.put("latencyMillis", farAway.latencyMillis());
+            far.put("workers", farAway.workers());
+            far.put("rawPerSecond", Map.of("median", Stats.round(farAway.rawMedian(), 1), "runs", rounded(farAway.raw())));
+            far.put("drainSeconds", Stats.round(farAway.drain().drainSeconds(), 3));
+            far.put("deliveriesPerSecond", Stats.round(farAway.drain().deliveriesPerSecond(), 2));
+            far.put("ratioToConcurrentClient", Stats.round(farAway.ratio(), 4));
+            far.put("userCreates", farAway.userCreates());
+            far.put("changes", farAway.drain().changes());
+            json.put("farAway", far);
+        }
         Map<String, Object> logins = new LinkedHashMap<>();
         for (Mode mode : Mode.values()) {
             FirstSignIns.Timings t = signIns.timings().get(mode);

@@ -5,8 +5,10 @@ import com.claromentis.keycloak.testing.KeycloakServerOptions;
 /**
  * What one provisioning benchmark run measures, from {@code -Dbench.*} system properties. The defaults are the
  * issue's benchmark: a backlog of 2,000 changes queued during an outage, 1,000 queued while Claromentis is up, and
- * 200 first sign-ins per mode (off, on, on with Claromentis down).
+ * 200 first sign-ins per mode (off, on, on with Claromentis down); then a backlog of 1,000 delivered from a People
+ * API that answers 50 ms late, against a concurrent client with as many connections as the outbox has workers.
  *
+ * @param latencyMillis  the People API's added latency for the far-away drain, 0 to leave that part out
  * @param outboxOptions {@code key=value;...} outbox SPI options for the Keycloak under test (e.g. {@code batch-size=50}),
  *                      empty for the product defaults the figures are meant to describe
  */
@@ -20,6 +22,8 @@ record ProvisioningSettings(
         int warmUpSignIns,
         int signInBlock,
         int drainTimeoutMinutes,
+        int latencyMillis,
+        int latencyChanges,
         String outboxOptions) {
 
     private static final String OUTBOX_OPTION_PREFIX = "spi-events-listener--claromentis-provisioning--";
@@ -39,6 +43,8 @@ record ProvisioningSettings(
                     + signInBlock + ")");
         }
         Knobs.require(drainTimeoutMinutes, 1, 240, "bench.drainTimeoutMinutes");
+        Knobs.require(latencyMillis, 0, 1_000, "bench.latencyMillis");
+        Knobs.require(latencyChanges, 1, 50_000, "bench.latencyChanges");
     }
 
     static ProvisioningSettings fromSystemProperties() {
@@ -52,6 +58,8 @@ record ProvisioningSettings(
                 Integer.getInteger("bench.warmUpSignIns", 10),
                 Integer.getInteger("bench.signInBlock", 25),
                 Integer.getInteger("bench.drainTimeoutMinutes", 20),
+                Integer.getInteger("bench.latencyMillis", 50),
+                Integer.getInteger("bench.latencyChanges", 1_000),
                 System.getProperty("bench.outboxOptions", ""));
     }
 

@@ -48,7 +48,7 @@ public final class OutboxSettings {
             .property().name(CLAIM_LEASE).type(ProviderConfigProperty.STRING_TYPE).defaultValue("2m")
             .helpText("How long a node holds a claimed change; after it another node takes over (a crashed node's work).")
             .add()
-            .property().name(WORKER_THREADS).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("1")
+            .property().name(WORKER_THREADS).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("4")
             .helpText("Changes of different users a node delivers at the same time.").add()
             .property().name(LINK_BY_EMAIL).type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
             .helpText("Treat a Claromentis user as the same person as a Keycloak user of the same username when the "
@@ -75,7 +75,7 @@ public final class OutboxSettings {
         this.backoffMax = duration(source, BACKOFF_MAX, Duration.ofMinutes(5), backoffBase, Duration.ofDays(1));
         this.maxAge = duration(source, MAX_AGE, Duration.ofHours(24), Duration.ZERO, Duration.ofDays(365));
         this.claimLease = duration(source, CLAIM_LEASE, Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofHours(1));
-        this.workerThreads = integer(source, WORKER_THREADS, 1, 1, 32);
+        this.workerThreads = integer(source, WORKER_THREADS, 4, 1, 32);
         this.linkByVerifiedEmail = bool(source, LINK_BY_EMAIL, false);
     }
 

@@ -1,7 +1,8 @@
 package com.claromentis.keycloak.it.broker;
 
-import com.claromentis.keycloak.it.entra.EntraSimulator;
-import com.claromentis.keycloak.it.entra.EntraUser;
+import com.claromentis.keycloak.testing.entra.EntraSimulator;
+import com.claromentis.keycloak.testing.entra.EntraUser;
+
 import com.claromentis.keycloak.it.outbox.OutboxFixture;
 import com.claromentis.keycloak.sandbox.SandboxUser;
 import com.claromentis.keycloak.testing.BrokerLoginSession;

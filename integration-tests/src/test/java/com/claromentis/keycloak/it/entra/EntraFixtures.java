@@ -1,5 +1,9 @@
 package com.claromentis.keycloak.it.entra;
 
+import com.claromentis.keycloak.testing.entra.EntraProviders;
+import com.claromentis.keycloak.testing.entra.EntraSimulator;
+import com.claromentis.keycloak.testing.entra.EntraUser;
+
 import com.claromentis.keycloak.testing.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
@@ -36,17 +40,16 @@ final class EntraFixtures {
     static final String FABRIKAM = "9e3a2b71-8c4d-4f6a-b5e0-1a2b3c4d5e6f";
     static final String FABRIKAM_DOMAIN = "fabrikam.example";
     /** Microsoft's shared tenant of personal accounts (outlook.com, hotmail.com). */
-    static final String PERSONAL_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
+    static final String PERSONAL_TENANT = EntraSimulator.PERSONAL_TENANT;
 
     /** The app registration in Contoso's directory: Application (client) ID and a client secret. */
-    static final String CLIENT_ID = "6d5c4b3a-2918-4706-a5b4-c3d2e1f0a9b8";
-    static final String CLIENT_SECRET = "simulated-app-secret";
+    static final String CLIENT_ID = EntraProviders.CLIENT_ID;
+    static final String CLIENT_SECRET = EntraProviders.CLIENT_SECRET;
 
     static final String ENTRA_PROVIDER = "entra-id";
     static final String GUARD_MAPPER = "entra-tenant-guard-mapper";
     static final String REALM_TENANT_ATTRIBUTE = "claromentis.entra.tenant";
 
-    private static final Pattern GUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Map<String, String> MESSAGES = loadMessages();
 
     private EntraFixtures() {
@@ -57,7 +60,7 @@ final class EntraFixtures {
     }
 
     static boolean isGuid(String value) {
-        return value != null && GUID.matcher(value).matches();
+        return EntraSimulator.isGuid(value);
     }
 
     /** A new member of {@code tenantId}; fresh ids and names so tests in one realm never meet each other's users. */
@@ -108,21 +111,7 @@ final class EntraFixtures {
 
     /** An {@code entra-id} provider as the admin console would send it. */
     static IdentityProviderRepresentation entraProvider(String alias, String tenant, EntraSimulator simulator) {
-        IdentityProviderRepresentation provider = new IdentityProviderRepresentation();
-        provider.setAlias(alias);
-        provider.setDisplayName("Contoso (Entra ID)");
-        provider.setProviderId(ENTRA_PROVIDER);
-        provider.setEnabled(true);
-        // Emails from the tenant are trusted and the profile is complete, so first sign-in needs no review form.
-        provider.setTrustEmail(true);
-        Map<String, String> config = new HashMap<>();
-        config.put("tenant", tenant);
-        config.put("authorityHost", simulator.authority());
-        config.put("clientId", CLIENT_ID);
-        config.put("clientSecret", CLIENT_SECRET);
-        config.put("clientAuthMethod", "client_secret_post");
-        provider.setConfig(config);
-        return provider;
+        return EntraProviders.entraId(alias, tenant, simulator);
     }
 
     /**

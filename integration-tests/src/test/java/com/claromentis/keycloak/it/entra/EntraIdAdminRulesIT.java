@@ -1,5 +1,7 @@
 package com.claromentis.keycloak.it.entra;
 
+import com.claromentis.keycloak.testing.entra.EntraSimulator;
+
 import com.claromentis.keycloak.testing.KeycloakServer;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;

@@ -1,6 +1,9 @@
 package com.claromentis.keycloak.it.entra;
 
-import com.claromentis.keycloak.it.entra.EntraSimulator.Tamper;
+import com.claromentis.keycloak.testing.entra.EntraSimulator;
+import com.claromentis.keycloak.testing.entra.EntraUser;
+
+import com.claromentis.keycloak.testing.entra.EntraSimulator.Tamper;
 import com.claromentis.keycloak.testing.BrokerLoginSession;
 import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.RealKeycloak;

@@ -1,5 +1,8 @@
 package com.claromentis.keycloak.it.entra;
 
+import com.claromentis.keycloak.testing.entra.EntraSimulator;
+import com.claromentis.keycloak.testing.entra.EntraUser;
+
 import com.claromentis.keycloak.testing.Chromium;
 import com.claromentis.keycloak.testing.EmbeddedLdap;
 import com.claromentis.keycloak.testing.LdapFederation;

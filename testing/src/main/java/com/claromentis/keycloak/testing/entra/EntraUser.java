@@ -1,4 +1,4 @@
-package com.claromentis.keycloak.it.entra;
+package com.claromentis.keycloak.testing.entra;
 
 /**
  * A user the {@link EntraSimulator} signs in: the claims Entra puts in a v2.0 ID token.
@@ -14,7 +14,7 @@ public record EntraUser(String tenantId, String objectId, String username, Strin
         return new EntraUser(tenantId, objectId, username, givenName, familyName, null);
     }
 
-    EntraUser asGuestFrom(String homeIssuer) {
+    public EntraUser asGuestFrom(String homeIssuer) {
         return new EntraUser(tenantId, objectId, username, givenName, familyName, homeIssuer);
     }
 

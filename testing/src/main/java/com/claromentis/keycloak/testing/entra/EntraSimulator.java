@@ -1,4 +1,4 @@
-package com.claromentis.keycloak.it.entra;
+package com.claromentis.keycloak.testing.entra;
 
 import com.claromentis.keycloak.testing.Browser;
 
@@ -68,13 +68,16 @@ public final class EntraSimulator implements AutoCloseable {
     }
 
     /** What Keycloak sent to the authorize endpoint: the tenant path segment and the query parameters. */
-    record AuthorizeRequest(String tenantSegment, Map<String, String> params) {
+    public record AuthorizeRequest(String tenantSegment, Map<String, String> params) {
     }
 
-    static final String OTHER_APPLICATION = "0f0e0d0c-0b0a-4909-8807-060504030201";
+    public static final String OTHER_APPLICATION = "0f0e0d0c-0b0a-4909-8807-060504030201";
 
     private static final Pattern ROUTE = Pattern.compile(
             "^/([^/]+)/(v2\\.0/\\.well-known/openid-configuration|discovery/v2\\.0/keys|oauth2/v2\\.0/authorize|oauth2/v2\\.0/token)$");
+    /** Microsoft's shared tenant of personal accounts (outlook.com, hotmail.com), the issuer of {@code consumers}. */
+    public static final String PERSONAL_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
+    private static final Pattern GUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final String KEY_ID = "entra-sim-key-1";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -133,12 +136,12 @@ public final class EntraSimulator implements AutoCloseable {
         next.set(new PendingSignIn(user, tamper));
     }
 
-    List<AuthorizeRequest> authorizeRequests() {
+    public List<AuthorizeRequest> authorizeRequests() {
         return List.copyOf(authorizeRequests);
     }
 
     /** An ID token as Entra would issue it to {@code audience}, e.g. as a token-exchange subject token. */
-    String idToken(EntraUser user, String audience, Tamper tamper) {
+    public String idToken(EntraUser user, String audience, Tamper tamper) {
         return sign(claims(user, audience, null, tamper), tamper);
     }
 
@@ -171,7 +174,7 @@ public final class EntraSimulator implements AutoCloseable {
             return;
         }
         // A domain's document names the tenant GUID everywhere, exactly as Microsoft's does.
-        String pathTenant = EntraFixtures.isGuid(issuerTenant.get()) ? issuerTenant.get() : segment;
+        String pathTenant = isGuid(issuerTenant.get()) ? issuerTenant.get() : segment;
         ObjectNode document = JsonSerialization.mapper.createObjectNode();
         document.put("issuer", authority() + "/" + issuerTenant.get() + "/v2.0");
         document.put("authorization_endpoint", authority() + "/" + pathTenant + "/oauth2/v2.0/authorize");
@@ -183,11 +186,16 @@ public final class EntraSimulator implements AutoCloseable {
         respond(exchange, 200, document.toString());
     }
 
+    /** Whether {@code value} is written like a tenant id (a lower-case GUID). */
+    public static boolean isGuid(String value) {
+        return value != null && GUID.matcher(value).matches();
+    }
+
     private Optional<String> issuerTenantOf(String segment) {
         return switch (segment) {
             case "common", "organizations" -> Optional.of("{tenantid}");
-            case "consumers" -> Optional.of(EntraFixtures.PERSONAL_TENANT);
-            default -> EntraFixtures.isGuid(segment) ? Optional.of(segment) : Optional.ofNullable(verifiedDomains.get(segment));
+            case "consumers" -> Optional.of(PERSONAL_TENANT);
+            default -> isGuid(segment) ? Optional.of(segment) : Optional.ofNullable(verifiedDomains.get(segment));
         };
     }
 
