@@ -1,15 +1,14 @@
 package com.claromentis.keycloak.connection;
 
+import com.claromentis.keycloak.metrics.InGlobalRegistry;
 import com.claromentis.keycloak.peopleapi.RequestOutcome;
 import io.micrometer.core.instrument.FunctionTimer;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -19,18 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("People API request metrics")
 class PeopleApiMetricsTest {
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    @RegisterExtension
+    final InGlobalRegistry global = new InGlobalRegistry();
+    private final SimpleMeterRegistry registry = global.registry();
     private final PeopleApiMetrics metrics = PeopleApiMetrics.shared();
-
-    @BeforeEach
-    void register() {
-        Metrics.addRegistry(registry);
-    }
-
-    @AfterEach
-    void unregister() {
-        Metrics.removeRegistry(registry);
-    }
 
     @Nested
     @DisplayName("given requests that ended with different outcomes")

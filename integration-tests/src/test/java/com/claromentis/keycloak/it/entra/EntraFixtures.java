@@ -27,10 +27,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Tenants, users, the app registration and admin-API steps shared by the Entra integration tests. */
-final class EntraFixtures {
+public final class EntraFixtures {
 
     /** The organisation the realms are bound to. */
-    static final String CONTOSO = "4b1c6f0e-2a7d-4c3e-9f10-5d2e8a7b6c01";
+    public static final String CONTOSO = "4b1c6f0e-2a7d-4c3e-9f10-5d2e8a7b6c01";
     static final String CONTOSO_DOMAIN = "contoso.example";
     /** Another organisation, whose users must never get in. */
     static final String FABRIKAM = "9e3a2b71-8c4d-4f6a-b5e0-1a2b3c4d5e6f";
@@ -40,11 +40,11 @@ final class EntraFixtures {
 
     /** The app registration in Contoso's directory: Application (client) ID and a client secret. */
     static final String CLIENT_ID = "6d5c4b3a-2918-4706-a5b4-c3d2e1f0a9b8";
-    static final String CLIENT_SECRET = "simulated-app-secret";
+    public static final String CLIENT_SECRET = "simulated-app-secret";
 
     static final String ENTRA_PROVIDER = "entra-id";
     static final String GUARD_MAPPER = "entra-tenant-guard-mapper";
-    static final String REALM_TENANT_ATTRIBUTE = "claromentis.entra.tenant";
+    public static final String REALM_TENANT_ATTRIBUTE = "claromentis.entra.tenant";
 
     private static final Pattern GUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Map<String, String> MESSAGES = loadMessages();
@@ -52,7 +52,7 @@ final class EntraFixtures {
     private EntraFixtures() {
     }
 
-    static EntraSimulator startSimulator() {
+    public static EntraSimulator startSimulator() {
         return EntraSimulator.start(Map.of(CONTOSO_DOMAIN, CONTOSO, FABRIKAM_DOMAIN, FABRIKAM));
     }
 
@@ -107,7 +107,7 @@ final class EntraFixtures {
     }
 
     /** An {@code entra-id} provider as the admin console would send it. */
-    static IdentityProviderRepresentation entraProvider(String alias, String tenant, EntraSimulator simulator) {
+    public static IdentityProviderRepresentation entraProvider(String alias, String tenant, EntraSimulator simulator) {
         IdentityProviderRepresentation provider = new IdentityProviderRepresentation();
         provider.setAlias(alias);
         provider.setDisplayName("Contoso (Entra ID)");
