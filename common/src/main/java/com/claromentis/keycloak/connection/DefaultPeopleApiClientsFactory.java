@@ -75,7 +75,8 @@ public final class DefaultPeopleApiClientsFactory implements PeopleApiClientsFac
 
     private static PeopleApiClient build(KeycloakSession session, ComponentModel component, PeopleApiClients.Use use) {
         PeopleApiConfig.Builder builder = KeycloakHttpSettings.apply(session, new PeopleApiConnectionSettings(component)
-                .clientConfig(value -> KeycloakHttpSettings.resolveSecret(session, value)));
+                .clientConfig(value -> KeycloakHttpSettings.resolveSecret(session, value)))
+                .requestListener(PeopleApiMetrics.shared());
         if (use == PeopleApiClients.Use.OUTBOX) {
             // The outbox retries on its own schedule (minutes, across restarts); retrying inside a call as well
             // would only hold the worker thread while Claromentis is down.

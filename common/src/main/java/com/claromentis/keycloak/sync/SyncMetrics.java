@@ -1,6 +1,7 @@
 package com.claromentis.keycloak.sync;
 
-import org.jboss.logging.Logger;
+import com.claromentis.keycloak.metrics.GlobalMeters;
+import com.claromentis.keycloak.metrics.Micrometer;
 import org.keycloak.storage.user.SynchronizationResult;
 
 import java.util.Locale;
@@ -22,9 +23,8 @@ public final class SyncMetrics {
 
     public enum Outcome { SUCCESS, FAILED, SKIPPED }
 
-    private static final Logger LOG = Logger.getLogger(SyncMetrics.class);
     private static final Set<String> CHANGES = Set.of("added", "updated", "removed", "failed");
-    private static final SyncMetrics SHARED = new SyncMetrics(micrometerPresent());
+    private static final SyncMetrics SHARED = new SyncMetrics(Micrometer.present());
 
     private final boolean publish;
     private final Map<String, AtomicLong> runs = new ConcurrentHashMap<>();
@@ -72,7 +72,7 @@ public final class SyncMetrics {
         return counters.computeIfAbsent(key(tags), key -> {
             AtomicLong value = new AtomicLong();
             if (publish) {
-                SyncMicrometer.register(name, description, tags, value);
+                GlobalMeters.counter(name, description, tags, value);
             }
             return value;
         });
@@ -80,15 +80,5 @@ public final class SyncMetrics {
 
     private static String key(String[] tags) {
         return String.join("|", tags);
-    }
-
-    private static boolean micrometerPresent() {
-        try {
-            Class.forName("io.micrometer.core.instrument.Metrics", false, SyncMetrics.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            LOG.debugf("Micrometer is not available (%s); sync counters are not published", e.toString());
-            return false;
-        }
     }
 }

@@ -1,11 +1,10 @@
 package com.claromentis.keycloak.sync;
 
-import io.micrometer.core.instrument.Metrics;
+import com.claromentis.keycloak.metrics.InGlobalRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.keycloak.storage.user.SynchronizationResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,17 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("Sync metrics")
 class SyncMetricsTest {
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-    @BeforeEach
-    void register() {
-        Metrics.addRegistry(registry);
-    }
-
-    @AfterEach
-    void unregister() {
-        Metrics.removeRegistry(registry);
-    }
+    @RegisterExtension
+    final InGlobalRegistry global = new InGlobalRegistry();
+    private final SimpleMeterRegistry registry = global.registry();
 
     @Test
     @DisplayName("count runs by provider type, kind and outcome, and the users each run changed")

@@ -1,5 +1,6 @@
 package com.claromentis.keycloak.outbox;
 
+import com.claromentis.keycloak.metrics.Micrometer;
 import org.jboss.logging.Logger;
 
 import java.util.EnumMap;
@@ -35,7 +36,7 @@ final class OutboxMetrics implements AutoCloseable {
 
     /** Publishes to Micrometer's global registry when the class is there; otherwise counts locally only. */
     static OutboxMetrics create() {
-        return new OutboxMetrics(micrometerPresent());
+        return new OutboxMetrics(Micrometer.present());
     }
 
     void queued(Map<ChangeType, Integer> counts) {
@@ -107,15 +108,5 @@ final class OutboxMetrics implements AutoCloseable {
             map.put(type, new AtomicLong());
         }
         return map;
-    }
-
-    private static boolean micrometerPresent() {
-        try {
-            Class.forName("io.micrometer.core.instrument.Metrics", false, OutboxMetrics.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            LOG.debugf("Micrometer is not available (%s); outbox counters are not published", e.toString());
-            return false;
-        }
     }
 }

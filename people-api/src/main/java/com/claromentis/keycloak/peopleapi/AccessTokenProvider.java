@@ -111,7 +111,8 @@ final class AccessTokenProvider implements Transport.AuthHeaders {
             form.add("client_id", auth.clientId()).add("client_secret", auth.clientSecret().reveal());
         }
         // Asking for a token has no side effect worth protecting, so it is retried like a GET.
-        Transport.Exchange x = new Transport.Exchange("POST", tokenUrl, endpoint, form.build(), clientAuth, true);
+        Transport.Exchange x = new Transport.Exchange("POST", tokenUrl, endpoint, OperationTemplate.TOKEN,
+                form.build(), clientAuth, true);
         JsonNode body;
         try {
             body = transport.call(x);

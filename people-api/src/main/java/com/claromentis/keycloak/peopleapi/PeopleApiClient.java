@@ -321,13 +321,14 @@ public final class PeopleApiClient implements AutoCloseable {
     }
 
     JsonNode get(HttpUrl url) {
-        return transport.call(new Transport.Exchange("GET", url, endpoint("GET", url), null, auth, true));
+        return transport.call(new Transport.Exchange("GET", url, endpoint("GET", url),
+                OperationTemplate.of("GET", apiBase, url), null, auth, true));
     }
 
     JsonNode send(String method, HttpUrl url, JsonNode body) {
         RequestBody requestBody = body == null ? null : RequestBody.create(body.toString(), Transport.JSON);
-        return transport.call(new Transport.Exchange(method, url, endpoint(method, url), requestBody, auth,
-                RetryPolicy.isIdempotent(method)));
+        return transport.call(new Transport.Exchange(method, url, endpoint(method, url),
+                OperationTemplate.of(method, apiBase, url), requestBody, auth, RetryPolicy.isIdempotent(method)));
     }
 
     JsonNode requireBody(JsonNode body, String method, HttpUrl url) {

@@ -34,6 +34,7 @@ public final class PeopleApiConfig {
     private final Clock clock;
     private final Sleeper sleeper;
     private final DoubleSupplier jitter;
+    private final RequestListener requestListener;
 
     private PeopleApiConfig(Builder b) {
         this.baseUrl = b.baseUrl;
@@ -51,6 +52,7 @@ public final class PeopleApiConfig {
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.jitter = b.jitter;
+        this.requestListener = b.requestListener;
     }
 
     public static Builder builder() {
@@ -76,6 +78,7 @@ public final class PeopleApiConfig {
     public Clock clock() { return clock; }
     public Sleeper sleeper() { return sleeper; }
     public DoubleSupplier jitter() { return jitter; }
+    public RequestListener requestListener() { return requestListener; }
 
     @Override
     public String toString() {
@@ -101,6 +104,7 @@ public final class PeopleApiConfig {
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.system();
         private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
+        private RequestListener requestListener = RequestListener.NONE;
 
         private Builder() {
         }
@@ -210,6 +214,12 @@ public final class PeopleApiConfig {
         /** Source of backoff jitter in [0, 1). */
         public Builder jitter(DoubleSupplier value) {
             this.jitter = Objects.requireNonNull(value, "jitter");
+            return this;
+        }
+
+        /** Told about every request's outcome (metrics); {@link RequestListener#NONE} by default. */
+        public Builder requestListener(RequestListener value) {
+            this.requestListener = Objects.requireNonNull(value, "requestListener");
             return this;
         }
 

@@ -43,8 +43,11 @@ final class Transport {
         boolean invalidate(String used);
     }
 
-    /** What to send. {@code endpoint} is the log/exception label: method and path, never the query. */
-    record Exchange(String method, HttpUrl url, String endpoint, RequestBody body, AuthHeaders auth,
+    /**
+     * What to send. {@code endpoint} is the log/exception label: method and path, never the query; {@code operation}
+     * the bounded label the {@link RequestListener} gets (see {@link OperationTemplate}).
+     */
+    record Exchange(String method, HttpUrl url, String endpoint, String operation, RequestBody body, AuthHeaders auth,
                     boolean retryable) {
     }
 
@@ -96,11 +99,14 @@ final class Transport {
             if (authValue != null) {
                 rb.header("Authorization", authValue);
             }
-            long started = System.nanoTime();
+            Attempt ended = new Attempt(x.operation());
             try (Response r = http.newCall(rb.build()).execute()) {
                 int code = r.code();
-                LOG.debugf("%s -> %d in %d ms (attempt %d of %d)", x.endpoint(), code,
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), attempt, maxAttempts);
+                if (code < 200 || code >= 300) {
+                    ended.as(RequestOutcome.ofStatus(code));
+                }
+                LOG.debugf("%s -> %d in %d ms (attempt %d of %d)", x.endpoint(), code, ended.millis(), attempt,
+                        maxAttempts);
                 if (code == 401 && authValue != null && !refreshedAuth && x.auth().invalidate(authValue)) {
                     // A 401 means the request was refused unprocessed, so even a POST may be re-sent once.
                     refreshedAuth = true;
@@ -114,17 +120,54 @@ final class Transport {
                     continue;
                 }
                 if (code >= 200 && code < 300) {
-                    return readJson(r, x);
+                    JsonNode json = readJson(r, x);
+                    ended.as(RequestOutcome.SUCCESS);
+                    return json;
                 }
                 throw failure(r, x);
+            } catch (MalformedResponseException e) {
+                ended.as(RequestOutcome.MALFORMED_RESPONSE);
+                throw e;
             } catch (IOException e) {
+                ended.as(RequestOutcome.NETWORK_ERROR);
                 if (attempt < maxAttempts) {
                     pause(x, attempt, Optional.empty(), e.getClass().getSimpleName());
                     continue;
                 }
                 throw new UnavailableException(x.endpoint() + " failed after " + attempt + " attempt(s): "
                         + describe(e), 0, null, e);
+            } finally {
+                // Whatever else escaped (OkHttp refusing a request, say) still ended a request without an answer.
+                ended.as(RequestOutcome.NETWORK_ERROR);
             }
+        }
+    }
+
+    /** One request's outcome, told to the listener once: the first outcome known wins. */
+    private final class Attempt {
+        private final String operation;
+        private final long started = System.nanoTime();
+        private long elapsedNanos = -1;
+
+        Attempt(String operation) {
+            this.operation = operation;
+        }
+
+        void as(RequestOutcome outcome) {
+            if (elapsedNanos >= 0) {
+                return;
+            }
+            elapsedNanos = System.nanoTime() - started;
+            try {
+                config.requestListener().requestEnded(operation, outcome, Duration.ofNanos(elapsedNanos));
+            } catch (RuntimeException e) {
+                // Counting must never fail a request; the listener's failure is still worth knowing.
+                LOG.warnf("People API request listener failed for %s: %s", operation, e.toString());
+            }
+        }
+
+        long millis() {
+            return TimeUnit.NANOSECONDS.toMillis(elapsedNanos >= 0 ? elapsedNanos : System.nanoTime() - started);
         }
     }
 

@@ -162,6 +162,22 @@ public final class KeycloakServer implements AutoCloseable {
         launch(serverOptions);
     }
 
+    /**
+     * Runs another {@code kc.sh} command on this server's home, such as {@code export --dir ...} or
+     * {@code import --dir ...}, while the server is stopped (the embedded H2 database takes one process at a time).
+     */
+    public void runCommand(KeycloakServerOptions serverOptions, String... arguments) {
+        if (isRunning()) {
+            throw new IllegalStateException("stop the server before kc.sh " + String.join(" ", arguments));
+        }
+        Process command = spawn(List.of(arguments), serverOptions);
+        if (!waitFor(command, BUILD_TIMEOUT) || command.exitValue() != 0) {
+            command.destroyForcibly();
+            throw new IllegalStateException("kc.sh " + String.join(" ", arguments) + " failed (log " + logFile + "):\n"
+                    + logTail());
+        }
+    }
+
     @Override
     public void close() {
         if (process == null) {

@@ -10,6 +10,7 @@ import com.claromentis.keycloak.testing.KeycloakServer;
 import com.claromentis.keycloak.testing.LdapFederation;
 import com.claromentis.keycloak.testing.LoginClient;
 import com.claromentis.keycloak.testing.PeopleApiFederation;
+import com.claromentis.keycloak.testing.Prometheus;
 import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.TestRealm;
 import org.junit.jupiter.api.AfterAll;
@@ -465,56 +466,42 @@ class ClusterIT {
             bothNodesUp();
             // The gauges are refreshed by the worker's rounds (every poll interval here: 1 s).
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> !scrape(cluster.a).contains("claromentis_outbox_depth NaN"));
-            String metrics = scrape(cluster.a);
-            List<String> ours = metrics.lines().filter(line -> line.startsWith("claromentis_")).toList();
+                    .until(() -> !Prometheus.scrape(cluster.a).lines().contains("claromentis_outbox_depth NaN"));
+            Prometheus a = Prometheus.scrape(cluster.a);
+            Prometheus b = Prometheus.scrape(cluster.b);
+            List<String> ours = a.lines();
 
-            assertThat(value(ours, "claromentis_outbox_delivered_total{type=\"create\"}")).as("creations node A delivered")
+            assertThat(a.value("claromentis_outbox_delivered_total{type=\"create\"}")).as("creations node A delivered")
                     .isGreaterThanOrEqualTo(1000);
-            assertThat(value(ours, "claromentis_outbox_queued_total{type=\"create\"}")).isPositive();
+            assertThat(a.value("claromentis_outbox_queued_total{type=\"create\"}")).isPositive();
             assertThat(ours).anyMatch(line -> line.startsWith("claromentis_outbox_retried_total{type="));
             assertThat(ours).anyMatch(line -> line.startsWith("claromentis_outbox_dead_total{type="));
-            assertThat(value(ours, "claromentis_outbox_depth")).as("nothing waits").isZero();
-            assertThat(value(ours, "claromentis_outbox_oldest_age_seconds")).isZero();
+            assertThat(a.value("claromentis_outbox_depth")).as("nothing waits").isZero();
+            assertThat(a.value("claromentis_outbox_oldest_age_seconds")).isZero();
             assertThat(ours).anyMatch(line -> line.startsWith("claromentis_outbox_delivery_latency_seconds_bucket{"));
-            assertThat(value(ours, "claromentis_outbox_delivery_latency_seconds_count")).isGreaterThanOrEqualTo(1000);
+            assertThat(a.value("claromentis_outbox_delivery_latency_seconds_count")).isGreaterThanOrEqualTo(1000);
             // The long sync of scenario 5 ran on one node and was skipped at least once on the other.
-            List<String> both = new ArrayList<>(ours);
-            scrape(cluster.b).lines().filter(line -> line.startsWith("claromentis_")).forEach(both::add);
-            assertThat(sum(both, "claromentis_sync_runs_total", "outcome=\"success\"", "kind=\"full\"",
-                    "provider=\"claromentis-people-api\"")).isGreaterThanOrEqualTo(1);
-            assertThat(sum(both, "claromentis_sync_runs_total", "outcome=\"skipped\"")).isGreaterThanOrEqualTo(1);
-            assertThat(sum(both, "claromentis_sync_users_total", "change=\"added\"")).isGreaterThanOrEqualTo(2_400);
-            // Bounded cardinality: change type, the histogram's buckets, and the syncs' provider type, kind, outcome.
+            assertThat(a.sum("claromentis_sync_runs_total", "outcome=\"success\"", "kind=\"full\"",
+                    "provider=\"claromentis-people-api\"") + b.sum("claromentis_sync_runs_total",
+                    "outcome=\"success\"", "kind=\"full\"", "provider=\"claromentis-people-api\"")).isGreaterThanOrEqualTo(1);
+            assertThat(a.sum("claromentis_sync_runs_total", "outcome=\"skipped\"")
+                    + b.sum("claromentis_sync_runs_total", "outcome=\"skipped\"")).isGreaterThanOrEqualTo(1);
+            assertThat(a.sum("claromentis_sync_users_total", "change=\"added\"")
+                    + b.sum("claromentis_sync_users_total", "change=\"added\"")).isGreaterThanOrEqualTo(2_400);
+            assertThat(a.sum("claromentis_people_api_requests_total", "operation=\"POST /users\"",
+                    "outcome=\"success\"")).as("node A's creations").isPositive();
+            // Bounded cardinality: change type, the histogram's buckets, the syncs' provider type, kind, outcome, and
+            // the People API requests' operation template.
             assertThat(ours.stream().filter(line -> line.contains("{"))
                     .map(line -> line.substring(line.indexOf('{') + 1, line.indexOf('}')))
                     .flatMap(labels -> java.util.Arrays.stream(labels.split(",")))
                     .map(label -> label.substring(0, label.indexOf('=')))
                     .collect(java.util.stream.Collectors.toSet()))
-                    .isSubsetOf("type", "le", "provider", "kind", "outcome", "change");
+                    .isSubsetOf("type", "le", "provider", "kind", "outcome", "change", "operation");
+            List<String> both = new ArrayList<>(ours);
+            both.addAll(b.lines());
             assertThat(both).as("no user, realm or component in a label")
                     .noneMatch(line -> line.contains("cluster0") || line.contains("cluster-") || line.contains("hr-"));
-        }
-
-        private String scrape(KeycloakServer node) throws Exception {
-            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUrl() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            return response.body();
-        }
-
-        private double sum(List<String> lines, String name, String... labels) {
-            return lines.stream().filter(line -> line.startsWith(name + "{"))
-                    .filter(line -> java.util.Arrays.stream(labels).allMatch(line::contains))
-                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                    .sum();
-        }
-
-        private double value(List<String> lines, String series) {
-            return lines.stream().filter(line -> line.startsWith(series + " "))
-                    .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
-                    .findFirst().orElseThrow(() -> new AssertionError("no " + series + " in /metrics"));
         }
     }
 

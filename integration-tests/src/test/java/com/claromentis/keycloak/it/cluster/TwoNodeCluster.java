@@ -18,7 +18,15 @@ import java.util.logging.Logger;
  * members through the database (JDBC_PING). Everything is bound to 127.0.0.1: the HTTP and management ports and
  * the cluster transport ({@code cache-embedded-network-bind-address}), each node with its own ports.
  */
-final class TwoNodeCluster implements AutoCloseable {
+public final class TwoNodeCluster implements AutoCloseable {
+
+    /**
+     * The options that make two nodes a cluster on one database, as every site (and docker/compose.yaml) sets them:
+     * PostgreSQL, and Keycloak's production default cache ({@code ispn}, against the harness's single-node
+     * {@code cache=local}) with no stack named, so the default jdbc-ping finds the other node through the database.
+     * Only what is host-specific (ports, the loopback transport address) is added per node below.
+     */
+    public static final java.util.Map<String, String> CLUSTER_OPTIONS = java.util.Map.of("db", "postgres", "cache", "ispn");
 
     private static final Logger LOG = Logger.getLogger(TwoNodeCluster.class.getName());
     static final String DATABASE = "keycloak";
@@ -87,14 +95,12 @@ final class TwoNodeCluster implements AutoCloseable {
     }
 
     private static KeycloakServerOptions nodeOptions(String jdbcUrl, java.util.Map<String, String> outboxOptions) {
-        KeycloakServerOptions.Builder options = KeycloakServerOptions.builder()
-                .option("db", "postgres")
-                .option("db-url", jdbcUrl)
+        KeycloakServerOptions.Builder options = KeycloakServerOptions.builder();
+        CLUSTER_OPTIONS.forEach(options::option);
+        options.option("db-url", jdbcUrl)
                 .option("db-username", Postgres.USERNAME)
                 .option("db-password", Postgres.PASSWORD)
-                // Keycloak's production default, against the harness's single-node default (cache=local); the
-                // default stack (jdbc-ping) finds the other node through this database.
-                .option("cache", "ispn")
+                // Both nodes share this host: the transport stays on loopback (a container has an interface of its own).
                 .option("cache-embedded-network-bind-address", "127.0.0.1")
                 .option("cache-embedded-network-bind-port", Integer.toString(KeycloakServer.freePort()))
                 // Two JVMs beside the suite's own server on two cores: keep the heap modest.

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** No Docker engine runs here, so the image files are checked as text against the build. */
+/** No Docker engine runs here, so the image files are checked as text against the build (compose.yaml: ComposeFileTest). */
 @DisplayName("docker/ files")
 class DockerfileVersionTest {
 
@@ -26,13 +26,5 @@ class DockerfileVersionTest {
         assertThat(version.find()).as("docker/Dockerfile declares ARG KEYCLOAK_VERSION=...").isTrue();
         assertThat(version.group(1)).isEqualTo(System.getProperty("keycloak.dist.version"));
         assertThat(dockerfile).contains("FROM quay.io/keycloak/keycloak:${KEYCLOAK_VERSION}").containsPattern("kc\\.sh\"?,?\\s*\"?build");
-    }
-
-    @Test
-    @DisplayName("start Keycloak, PostgreSQL, OpenLDAP and the People API sandbox")
-    void composeHasEveryService() throws IOException {
-        String compose = Files.readString(ROOT.resolve("docker/compose.yaml"));
-
-        assertThat(compose).contains("keycloak:", "postgres", "openldap", "people-api-sandbox");
     }
 }

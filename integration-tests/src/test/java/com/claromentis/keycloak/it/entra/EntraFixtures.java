@@ -31,10 +31,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Tenants, users, the app registration and admin-API steps shared by the Entra integration tests. */
-final class EntraFixtures {
+public final class EntraFixtures {
 
     /** The organisation the realms are bound to. */
-    static final String CONTOSO = "4b1c6f0e-2a7d-4c3e-9f10-5d2e8a7b6c01";
+    public static final String CONTOSO = "4b1c6f0e-2a7d-4c3e-9f10-5d2e8a7b6c01";
     static final String CONTOSO_DOMAIN = "contoso.example";
     /** Another organisation, whose users must never get in. */
     static final String FABRIKAM = "9e3a2b71-8c4d-4f6a-b5e0-1a2b3c4d5e6f";
@@ -44,18 +44,18 @@ final class EntraFixtures {
 
     /** The app registration in Contoso's directory: Application (client) ID and a client secret. */
     static final String CLIENT_ID = EntraProviders.CLIENT_ID;
-    static final String CLIENT_SECRET = EntraProviders.CLIENT_SECRET;
+    public static final String CLIENT_SECRET = EntraProviders.CLIENT_SECRET;
 
     static final String ENTRA_PROVIDER = "entra-id";
     static final String GUARD_MAPPER = "entra-tenant-guard-mapper";
-    static final String REALM_TENANT_ATTRIBUTE = "claromentis.entra.tenant";
+    public static final String REALM_TENANT_ATTRIBUTE = "claromentis.entra.tenant";
 
     private static final Map<String, String> MESSAGES = loadMessages();
 
     private EntraFixtures() {
     }
 
-    static EntraSimulator startSimulator() {
+    public static EntraSimulator startSimulator() {
         return EntraSimulator.start(Map.of(CONTOSO_DOMAIN, CONTOSO, FABRIKAM_DOMAIN, FABRIKAM));
     }
 
@@ -110,7 +110,7 @@ final class EntraFixtures {
     }
 
     /** An {@code entra-id} provider as the admin console would send it. */
-    static IdentityProviderRepresentation entraProvider(String alias, String tenant, EntraSimulator simulator) {
+    public static IdentityProviderRepresentation entraProvider(String alias, String tenant, EntraSimulator simulator) {
         return EntraProviders.entraId(alias, tenant, simulator);
     }
 

@@ -2,6 +2,7 @@ package com.claromentis.keycloak.it.outbox;
 
 import com.claromentis.keycloak.sandbox.SandboxUser;
 import com.claromentis.keycloak.testing.KeycloakServer;
+import com.claromentis.keycloak.testing.Prometheus;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,10 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.keycloak.representations.idm.GroupRepresentation;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +27,7 @@ import static org.awaitility.Awaitility.await;
 class OutboxDeliveryIT {
 
     private static final Duration DELIVERY = Duration.ofSeconds(60);
+    private static final String REQUESTS = "claromentis_people_api_requests_total";
 
     private static OutboxFixture outbox;
 
@@ -130,18 +128,50 @@ class OutboxDeliveryIT {
     @Test
     @Order(7)
     @DisplayName("then the outbox is empty and Keycloak's metrics count the deliveries")
-    void metricsCountDeliveries(KeycloakServer server) throws Exception {
+    void metricsCountDeliveries(KeycloakServer server) {
         outbox.awaitDrained(DELIVERY);
         JsonNode summary = outbox.summary();
         assertThat(summary.path("enabled").asBoolean()).isTrue();
         assertThat(summary.path("dead").asLong()).isZero();
 
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(server.managementUrl() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        Prometheus metrics = Prometheus.scrape(server);
 
-        assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("claromentis_outbox_delivered_total").contains("claromentis_outbox_queued_total");
+        assertThat(metrics.lines()).anyMatch(line -> line.startsWith("claromentis_outbox_delivered_total"))
+                .anyMatch(line -> line.startsWith("claromentis_outbox_queued_total"));
         assertThat(summary.path("node").path("delivered").asLong()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("when Claromentis throttles a delivery once, then /metrics counts the People API requests by operation"
+            + " template and outcome, throttled and successful, with no user or id in a label")
+    void metricsCountPeopleApiRequests(KeycloakServer server) {
+        double throttledBefore = Prometheus.scrape(server).sum(REQUESTS, "outcome=\"throttled\"");
+        double createsBefore = Prometheus.scrape(server).sum(REQUESTS, "operation=\"POST /users\"",
+                "outcome=\"success\"");
+        outbox.sandbox.faults().rateLimitNext(1, 0);
+
+        outbox.createUser("alan.turing");
+
+        await().atMost(DELIVERY).until(() -> outbox.inClaromentis("alan.turing").isPresent());
+        Prometheus metrics = Prometheus.scrape(server);
+        assertThat(metrics.sum(REQUESTS, "outcome=\"throttled\"")).as("the refused request")
+                .isEqualTo(throttledBefore + 1);
+        assertThat(metrics.sum(REQUESTS, "operation=\"POST /users\"", "outcome=\"success\"")).as("the creation")
+                .isEqualTo(createsBefore + 1);
+        assertThat(metrics.sum(REQUESTS, "operation=\"PUT /users/{id}\"", "outcome=\"success\"")).as("the edits")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(metrics.sum("claromentis_people_api_request_duration_seconds_count",
+                "operation=\"POST /users\"", "outcome=\"success\"")).isEqualTo(createsBefore + 1);
+        assertThat(metrics.sum("claromentis_people_api_request_duration_seconds_sum",
+                "operation=\"POST /users\"", "outcome=\"success\"")).isPositive();
+        assertThat(metrics.labels(REQUESTS)).isNotEmpty().allSatisfy(labels -> {
+            assertThat(labels).containsOnlyKeys("operation", "outcome");
+            assertThat(labels.get("operation")).matches("(GET|POST|PUT|DELETE) (/(users|groups|roles|manager|\\{id}))+"
+                    + "|POST token|other");
+            assertThat(labels.get("outcome")).isIn("success", "client_error", "throttled", "server_error",
+                    "network_error", "malformed_response", "unexpected_status");
+        });
+        assertThat(metrics.lines()).noneMatch(line -> line.contains("alan.turing") || line.contains("grace.hopper"));
     }
 }
