@@ -4,14 +4,17 @@ import com.claromentis.keycloak.it.outbox.OutboxFixture;
 import com.claromentis.keycloak.sandbox.Faults;
 import com.claromentis.keycloak.sandbox.SandboxConfig;
 import com.claromentis.keycloak.sandbox.SandboxServer;
+import com.claromentis.keycloak.sandbox.SandboxUser;
 import com.claromentis.keycloak.testing.EmbeddedLdap;
 import com.claromentis.keycloak.testing.KeycloakAdminClient;
 import com.claromentis.keycloak.testing.KeycloakServer;
 import com.claromentis.keycloak.testing.LdapFederation;
 import com.claromentis.keycloak.testing.LoginClient;
+import com.claromentis.keycloak.testing.MetricsScrape;
 import com.claromentis.keycloak.testing.PeopleApiFederation;
 import com.claromentis.keycloak.testing.SignInResult;
 import com.claromentis.keycloak.testing.TestRealm;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.ClassOrderer;
@@ -168,6 +171,96 @@ class ClusterIT {
     @Nested
     @Order(3)
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @DisplayName("when a People API sync run through node A changes people that node B has cached")
+    class SyncAcrossNodes {
+
+        private static final int PEOPLE = 20;
+
+        private SandboxServer hr;
+        private TestRealm syncRealm;
+        private String providerId;
+        private SandboxUser renamed;
+        private SandboxUser leaver;
+        private JsonNode result;
+        private long requestsWhileChecked;
+        private Duration seenAfter;
+
+        @BeforeAll
+        void syncOnA() throws Exception {
+            bothNodesUp();
+            hr = SandboxServer.start(SandboxConfig.builder().basicCredentials("keycloak", "hr-api-password").build());
+            List<Long> ids = hr.generateUsers(PEOPLE, "moved");
+            syncRealm = TestRealm.create(cluster.a, "cluster-cache-" + UUID.randomUUID().toString().substring(0, 6));
+            // Default freshness (300 s): node B uses its cached copies as they are and does not ask Claromentis, so
+            // only the cluster's invalidation can show it what node A's sync changed.
+            providerId = PeopleApiFederation.basic(hr.baseUrl(), "keycloak", "hr-api-password").named("hr-cache")
+                    .add(syncRealm.admin(), syncRealm.name());
+            assertThat(PeopleApiFederation.sync(adminOn(cluster.a), syncRealm.name(), providerId, true)
+                    .path("added").asInt()).isEqualTo(PEOPLE);
+            renamed = hr.getUser(ids.get(0)).orElseThrow();
+            leaver = hr.getUser(ids.get(1)).orElseThrow();
+            // Read through node B first, so its user cache holds the imported copies.
+            assertThat(userOnB(renamed.username()).getLastName()).isEqualTo(renamed.surname());
+            assertThat(userOnB(leaver.username()).isEnabled()).isTrue();
+
+            hr.updateUser(renamed.id(), u -> u.toBuilder().surname("Moved-On").build());
+            hr.updateUser(leaver.id(), u -> u.toBuilder().active(false).build());
+            hr.addUser(SandboxUser.builder("moved.joiner").firstname("New").surname("Joiner")
+                    .email("moved.joiner@example.test").build());
+            result = PeopleApiFederation.sync(adminOn(cluster.a), syncRealm.name(), providerId, false);
+            Instant synced = Instant.now();
+            long requestsBefore = hr.requestCounts().values().stream().mapToLong(Long::longValue).sum();
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+                assertThat(userOnB(renamed.username()).getLastName()).isEqualTo("Moved-On");
+                assertThat(userOnB(leaver.username()).isEnabled()).isFalse();
+                assertThat(usersOnB("moved.joiner")).hasSize(1);
+            });
+            seenAfter = Duration.between(synced, Instant.now());
+            requestsWhileChecked = hr.requestCounts().values().stream().mapToLong(Long::longValue).sum() - requestsBefore;
+            LOG.info(() -> "Node B showed node A's changed-users sync (" + result + ") " + seenAfter.toMillis()
+                    + " ms after it returned");
+        }
+
+        @AfterAll
+        void closeSandbox() {
+            if (hr != null) {
+                hr.close();
+            }
+        }
+
+        private List<UserRepresentation> usersOnB(String username) {
+            return List.of(adminOn(cluster.b).get("/admin/realms/" + syncRealm.name() + "/users?exact=true&username="
+                    + username, UserRepresentation[].class));
+        }
+
+        private UserRepresentation userOnB(String username) {
+            List<UserRepresentation> found = usersOnB(username);
+            assertThat(found).as("node B's users named " + username).hasSize(1);
+            return adminOn(cluster.b).get("/admin/realms/" + syncRealm.name() + "/users/" + found.get(0).getId(),
+                    UserRepresentation.class);
+        }
+
+        @Test
+        @DisplayName("then node A's sync changed the renamed and the inactive person and added the newcomer")
+        void syncChangedThem() {
+            assertThat(result.path("ignored").asBoolean()).as(result.toString()).isFalse();
+            assertThat(result.path("added").asInt()).isEqualTo(1);
+            assertThat(result.path("updated").asInt()).isGreaterThanOrEqualTo(2);
+            assertThat(result.path("failed").asInt()).isZero();
+        }
+
+        @Test
+        @DisplayName("then node B's admin API shows the new surname, the disabled account and the newcomer within a"
+                + " second, without asking Claromentis itself")
+        void nodeBSeesTheChanges() {
+            assertThat(seenAfter).isLessThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(requestsWhileChecked).as("requests node B made to Claromentis while it was read").isZero();
+        }
+    }
+
+    @Nested
+    @Order(4)
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @DisplayName("when 2,000 users are created, half through each node, and node B is killed (kill -9) in the middle of delivering them")
     class DeliveryThroughACrash {
 
@@ -265,7 +358,7 @@ class ClusterIT {
     }
 
     @Nested
-    @Order(4)
+    @Order(5)
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @DisplayName("when 100 directory users sign in for the first time on node B while Claromentis is down, and node B is"
             + " killed (kill -9) right after the last sign-in was answered")
@@ -356,7 +449,7 @@ class ClusterIT {
     }
 
     @Nested
-    @Order(5)
+    @Order(6)
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @DisplayName("when a People API provider's periodic full sync (every 30 s) takes longer than its period, and so"
             + " outlasts Keycloak's own sync lock")
@@ -454,7 +547,7 @@ class ClusterIT {
     }
 
     @Nested
-    @Order(6)
+    @Order(7)
     @DisplayName("when Prometheus scrapes the nodes' management ports (metrics-enabled)")
     class Metrics {
 
@@ -465,9 +558,10 @@ class ClusterIT {
             bothNodesUp();
             // The gauges are refreshed by the worker's rounds (every poll interval here: 1 s).
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> !scrape(cluster.a).contains("claromentis_outbox_depth NaN"));
-            String metrics = scrape(cluster.a);
-            List<String> ours = metrics.lines().filter(line -> line.startsWith("claromentis_")).toList();
+                    .until(() -> MetricsScrape.of(cluster.a).series("claromentis_outbox_depth NaN").isEmpty());
+            MetricsScrape a = MetricsScrape.of(cluster.a);
+            MetricsScrape b = MetricsScrape.of(cluster.b);
+            List<String> ours = a.series("claromentis_");
 
             assertThat(value(ours, "claromentis_outbox_delivered_total{type=\"create\"}")).as("creations node A delivered")
                     .isGreaterThanOrEqualTo(1000);
@@ -478,13 +572,16 @@ class ClusterIT {
             assertThat(value(ours, "claromentis_outbox_oldest_age_seconds")).isZero();
             assertThat(ours).anyMatch(line -> line.startsWith("claromentis_outbox_delivery_latency_seconds_bucket{"));
             assertThat(value(ours, "claromentis_outbox_delivery_latency_seconds_count")).isGreaterThanOrEqualTo(1000);
-            // The long sync of scenario 5 ran on one node and was skipped at least once on the other.
+            // The long sync of scenario 6 ran on one node and was skipped at least once on the other.
+            String[] peopleApiFullSuccess = {"outcome=\"success\"", "kind=\"full\"", "provider=\"claromentis-people-api\""};
+            assertThat(a.sum("claromentis_sync_runs_total", peopleApiFullSuccess)
+                    + b.sum("claromentis_sync_runs_total", peopleApiFullSuccess)).isGreaterThanOrEqualTo(1);
+            assertThat(a.sum("claromentis_sync_runs_total", "outcome=\"skipped\"")
+                    + b.sum("claromentis_sync_runs_total", "outcome=\"skipped\"")).isGreaterThanOrEqualTo(1);
+            assertThat(a.sum("claromentis_sync_users_total", "change=\"added\"")
+                    + b.sum("claromentis_sync_users_total", "change=\"added\"")).isGreaterThanOrEqualTo(2_400);
             List<String> both = new ArrayList<>(ours);
-            scrape(cluster.b).lines().filter(line -> line.startsWith("claromentis_")).forEach(both::add);
-            assertThat(sum(both, "claromentis_sync_runs_total", "outcome=\"success\"", "kind=\"full\"",
-                    "provider=\"claromentis-people-api\"")).isGreaterThanOrEqualTo(1);
-            assertThat(sum(both, "claromentis_sync_runs_total", "outcome=\"skipped\"")).isGreaterThanOrEqualTo(1);
-            assertThat(sum(both, "claromentis_sync_users_total", "change=\"added\"")).isGreaterThanOrEqualTo(2_400);
+            both.addAll(b.series("claromentis_"));
             // Bounded cardinality: change type, the histogram's buckets, and the syncs' provider type, kind, outcome.
             assertThat(ours.stream().filter(line -> line.contains("{"))
                     .map(line -> line.substring(line.indexOf('{') + 1, line.indexOf('}')))
@@ -496,21 +593,6 @@ class ClusterIT {
                     .noneMatch(line -> line.contains("cluster0") || line.contains("cluster-") || line.contains("hr-"));
         }
 
-        private String scrape(KeycloakServer node) throws Exception {
-            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUrl() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            return response.body();
-        }
-
-        private double sum(List<String> lines, String name, String... labels) {
-            return lines.stream().filter(line -> line.startsWith(name + "{"))
-                    .filter(line -> java.util.Arrays.stream(labels).allMatch(line::contains))
-                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                    .sum();
-        }
-
         private double value(List<String> lines, String series) {
             return lines.stream().filter(line -> line.startsWith(series + " "))
                     .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
@@ -519,7 +601,7 @@ class ClusterIT {
     }
 
     @Nested
-    @Order(7)
+    @Order(8)
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @DisplayName("when both nodes are killed (kill -9) while changes wait for Claromentis, and only node B is started again")
     class BacklogAfterRestart {
