@@ -64,6 +64,14 @@ public final class ExclusiveSync {
         return result.get();
     }
 
+    /**
+     * The failed test for a sync engine that counts users it could not sync instead of throwing: failed when it
+     * failed some and changed none (a sync that changed some users did its work, with errors the log names).
+     */
+    public static boolean nothingButFailures(SynchronizationResult result) {
+        return result.getFailed() > 0 && result.getAdded() + result.getUpdated() + result.getRemoved() == 0;
+    }
+
     private static <T> Optional<T> exclusively(KeycloakSessionFactory sessionFactory, String key, String name,
                                                Supplier<T> work) {
         if (!(sessionFactory.getProviderFactory(ProvisioningQueue.class) instanceof ProvisioningQueueFactory queues)) {

@@ -172,7 +172,7 @@ public final class EntraDirectoryProviderFactory
             GraphSync sync = new GraphSync(sessionFactory, realmId, model, client);
             return ExclusiveSync.run(sessionFactory, PROVIDER_ID, model,
                     changed ? SyncMetrics.Kind.CHANGED : SyncMetrics.Kind.FULL, changed ? sync::changed : sync::full,
-                    done -> done.getFailed() > 0 && done.getAdded() + done.getUpdated() + done.getRemoved() == 0);
+                    ExclusiveSync::nothingButFailures);
         } catch (GraphException | IllegalStateException e) {
             LOG.errorf("Provider '%s': sync stopped, nobody was removed: %s", LogSafe.of(model.getName()),
                     LogSafe.of(e.getMessage()));

@@ -80,11 +80,13 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
                 .filter(p -> !p.isBlank())
                 .map(Path::of)
                 .forEach(options::extraProvider);
-        return KeycloakServer.start(
-                requiredPath(DIST_ZIP_PROPERTY),
-                requiredPath(BUNDLE_JAR_PROPERTY),
-                Path.of(System.getProperty(WORK_DIR_PROPERTY, "target/keycloak")),
-                0,
+        Path workDir = Path.of(System.getProperty(WORK_DIR_PROPERTY, "target/keycloak"));
+        if (Launcher.forThisRun() == Launcher.TESTCONTAINERS) {
+            // Only here are Testcontainers' classes loaded: the distribution path never needs them, nor Docker.
+            return ContainerRuntime.startServer(System.getProperty(ContainerSettings.VERSION_PROPERTY),
+                    requiredPath(BUNDLE_JAR_PROPERTY), workDir, 0, options.build());
+        }
+        return KeycloakServer.start(requiredPath(DIST_ZIP_PROPERTY), requiredPath(BUNDLE_JAR_PROPERTY), workDir, 0,
                 options.build());
     }
 

@@ -17,13 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -33,7 +31,9 @@ import java.util.zip.ZipInputStream;
  * A real Keycloak server from the {@code keycloak-quarkus-dist} zip, with the bundle JAR in {@code providers/}.
  *
  * <p>It does what an administrator does: unpack, copy one JAR, {@code kc.sh build}, {@code kc.sh start --optimized},
- * so a passing suite also proves the installation instructions.
+ * so a passing suite also proves the installation instructions. On hosts with a Docker engine the suite's server
+ * may instead run in the official image ({@link ContainerRuntime}, chosen by {@link Launcher}) with the same
+ * configuration, ports and log file.
  */
 public final class KeycloakServer implements AutoCloseable {
 
@@ -41,10 +41,9 @@ public final class KeycloakServer implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "admin";
 
     private static final Logger LOG = Logger.getLogger(KeycloakServer.class.getName());
-    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
     // Generous: a build plus first start on 2 busy cores has been seen to take over 5 minutes.
     private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
-    private static final int LOG_TAIL_LINES = 80;
+    static final int LOG_TAIL_LINES = 80;
 
     private final Path home;
     private final String version;
@@ -52,16 +51,18 @@ public final class KeycloakServer implements AutoCloseable {
     private final int httpPort;
     private final int managementPort;
     private final String host;
-    private Process process;
+    private final KeycloakRuntime runtime;
     private KeycloakAdminClient admin;
 
-    private KeycloakServer(Path home, Path logFile, String host, int httpPort, int managementPort) {
+    private KeycloakServer(Path home, String version, Path logFile, int httpPort, int managementPort,
+                           KeycloakRuntime runtime) {
         this.home = home;
-        this.version = readVersion(home);
+        this.version = version;
         this.logFile = logFile;
-        this.host = host;
+        this.host = "127.0.0.1";
         this.httpPort = httpPort;
         this.managementPort = managementPort;
+        this.runtime = runtime;
     }
 
     /**
@@ -76,20 +77,35 @@ public final class KeycloakServer implements AutoCloseable {
         try {
             Path home = unpack(distributionZip, workDir);
             installProviders(home, bundleJar, serverOptions.extraProviders());
-            Path logs = Files.createDirectories(workDir.resolve("logs"));
-            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-            Path logFile = logs.resolve("keycloak-" + stamp + ".log");
-            int port = httpPort == 0 ? freePort() : httpPort;
-            KeycloakServer server = new KeycloakServer(home, logFile, "127.0.0.1", port, freePort());
+            Path logFile = newLogFile(workDir);
+            String version = readVersion(home);
             // Several distributions are tested (see integration-tests/pom.xml): say which one this run proves.
-            LOG.info(() -> "Starting Keycloak " + server.version() + " from " + distributionZip + " in " + home);
-            server.writeConfiguration(serverOptions);
-            server.build(serverOptions);
-            server.launch(serverOptions);
-            return server;
+            LOG.info(() -> "Starting Keycloak " + version + " from " + distributionZip + " in " + home);
+            return launchNew(home, version, logFile, httpPort, new DistributionRuntime(home, logFile),
+                    serverOptions);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare Keycloak under " + workDir, e);
         }
+    }
+
+    /**
+     * Writes {@code home/conf/keycloak.conf}, builds and starts {@code runtime}, and waits for it to be ready: the
+     * one start sequence of every runtime.
+     */
+    static KeycloakServer launchNew(Path home, String version, Path logFile, int httpPort, KeycloakRuntime runtime,
+                                    KeycloakServerOptions serverOptions) throws IOException {
+        int port = httpPort == 0 ? freePort() : httpPort;
+        KeycloakServer server = new KeycloakServer(home, version, logFile, port, freePort(), runtime);
+        server.writeConfiguration(serverOptions);
+        runtime.build(serverOptions);
+        server.launch(serverOptions);
+        return server;
+    }
+
+    static Path newLogFile(Path workDir) throws IOException {
+        Path logs = Files.createDirectories(workDir.resolve("logs"));
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return logs.resolve("keycloak-" + stamp + ".log");
     }
 
     public String baseUrl() {
@@ -104,6 +120,10 @@ public final class KeycloakServer implements AutoCloseable {
         return "http://" + host + ":" + managementPort;
     }
 
+    /**
+     * The distribution's folder; for a server in a container, the host folder whose {@code conf/keycloak.conf} the
+     * container reads (its other files are inside the container).
+     */
     public Path home() {
         return home;
     }
@@ -130,30 +150,20 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        return process != null && process.isAlive();
+        return runtime.isAlive();
     }
 
     /**
      * The pid of the server's JVM ({@code kc.sh} runs java as a child), e.g. to recognise this node in what it wrote
-     * to a shared database; empty when it is not running.
+     * to a shared database; empty when it is not running, or runs in a container.
      */
     public java.util.OptionalLong javaPid() {
-        if (process == null || !process.isAlive()) {
-            return java.util.OptionalLong.empty();
-        }
-        return process.descendants()
-                .filter(handle -> handle.info().command().map(command -> command.endsWith("/java")).orElse(false))
-                .mapToLong(ProcessHandle::pid)
-                .findFirst();
+        return runtime.javaPid();
     }
 
     /** Kills the server without a clean shutdown, as a crash would. */
     public void kill() {
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            waitFor(process, Duration.ofSeconds(30));
-        }
+        runtime.kill();
     }
 
     /** Starts the server again on the same ports and data, e.g. after {@link #kill()}. */
@@ -170,30 +180,12 @@ public final class KeycloakServer implements AutoCloseable {
         if (isRunning()) {
             throw new IllegalStateException("stop the server before kc.sh " + String.join(" ", arguments));
         }
-        Process command = spawn(List.of(arguments), serverOptions);
-        if (!waitFor(command, BUILD_TIMEOUT) || command.exitValue() != 0) {
-            command.destroyForcibly();
-            throw new IllegalStateException("kc.sh " + String.join(" ", arguments) + " failed (log " + logFile + "):\n"
-                    + logTail());
-        }
+        runtime.command(serverOptions, List.of(arguments));
     }
 
     @Override
     public void close() {
-        if (process == null) {
-            return;
-        }
-        // kc.sh runs java as a child: stop the whole tree or the JVM outlives the test run.
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.forEach(ProcessHandle::destroy);
-        process.destroy();
-        if (!waitFor(process, Duration.ofSeconds(30))) {
-            tree.forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            waitFor(process, Duration.ofSeconds(10));
-        }
-        tree.forEach(handle -> handle.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> handle).join());
-        process = null;
+        runtime.stop();
     }
 
     private void writeConfiguration(KeycloakServerOptions serverOptions) throws IOException {
@@ -216,22 +208,14 @@ public final class KeycloakServer implements AutoCloseable {
         Files.writeString(home.resolve("conf/keycloak.conf"), text.toString());
     }
 
-    private void build(KeycloakServerOptions serverOptions) {
-        Process build = spawn(List.of("build"), serverOptions);
-        if (!waitFor(build, BUILD_TIMEOUT) || build.exitValue() != 0) {
-            build.destroyForcibly();
-            throw new IllegalStateException("kc.sh build failed (log " + logFile + "):\n" + logTail());
-        }
-    }
-
     private void launch(KeycloakServerOptions serverOptions) {
         Instant started = Instant.now();
-        process = spawn(List.of("start", "--optimized"), serverOptions);
+        runtime.start(serverOptions);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI ready = URI.create(managementUrl() + "/health/ready");
         while (Duration.between(started, Instant.now()).compareTo(START_TIMEOUT) < 0) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with code " + process.exitValue()
+            if (!runtime.isAlive()) {
+                throw new IllegalStateException("Keycloak " + runtime.exitDescription()
                         + " while starting (log " + logFile + "):\n" + logTail());
             }
             if (answers(http, ready)) {
@@ -246,29 +230,19 @@ public final class KeycloakServer implements AutoCloseable {
                 + " (log " + logFile + "):\n" + logTail());
     }
 
-    private Process spawn(List<String> arguments, KeycloakServerOptions serverOptions) {
-        List<String> command = new ArrayList<>();
-        command.add(home.resolve("bin/kc.sh").toString());
-        command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        Map<String, String> env = builder.environment();
+    /** The environment Keycloak starts with, whichever runtime runs it. */
+    static Map<String, String> environment(KeycloakServerOptions serverOptions) {
+        Map<String, String> env = new LinkedHashMap<>();
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USERNAME);
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        // The distribution would otherwise pick whatever JAVA_HOME the caller has; use the JVM running us.
-        env.put("JAVA_HOME", System.getProperty("java.home"));
         String krb5 = System.getProperty("java.security.krb5.conf");
-        // Keycloak's Kerberos (SPNEGO) uses the same Kerberos configuration as the JVM that starts it.
-        env.putIfAbsent("JAVA_OPTS_APPEND", "-Djava.net.preferIPv4Stack=true"
+        // Keycloak's Kerberos (SPNEGO) uses the same Kerberos configuration as the JVM that starts it; JAVA_OPTS_APPEND
+        // of the caller's own environment wins.
+        String inherited = System.getenv("JAVA_OPTS_APPEND");
+        env.put("JAVA_OPTS_APPEND", inherited != null ? inherited : "-Djava.net.preferIPv4Stack=true"
                 + (krb5 == null || krb5.isBlank() ? "" : " -Djava.security.krb5.conf=" + krb5));
         env.putAll(serverOptions.environment());
-        try {
-            return builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot run " + command, e);
-        }
+        return env;
     }
 
     private static boolean answers(HttpClient http, URI uri) {
@@ -366,7 +340,7 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
-    private static void requireFile(Path path, String what) {
+    static void requireFile(Path path, String what) {
         if (path == null || !Files.isRegularFile(path)) {
             throw new IllegalStateException("Missing " + what + ": " + path);
         }
@@ -379,15 +353,6 @@ public final class KeycloakServer implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("No free loopback port", e);
-        }
-    }
-
-    private static boolean waitFor(Process process, Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

@@ -54,6 +54,11 @@ public final class Prometheus {
                 .sum();
     }
 
+    /** How much {@link #sum} of these samples grew since {@code earlier}, a scrape of the same server before. */
+    public double increaseSince(Prometheus earlier, String name, String... labels) {
+        return sum(name, labels) - earlier.sum(name, labels);
+    }
+
     /** The value of an unlabelled series; fails when there is none. */
     public double value(String series) {
         return lines.stream().filter(line -> line.startsWith(series + " ")).map(Prometheus::sampleValue)
