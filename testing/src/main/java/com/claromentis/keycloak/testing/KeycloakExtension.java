@@ -55,6 +55,11 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
         if (type == KeycloakServer.class) {
             return server(context);
         }
+        return realm(context);
+    }
+
+    /** The realm of the {@link RealKeycloak} class running in {@code context}, for other extensions to set up. */
+    public static TestRealm realm(ExtensionContext context) {
         TestRealm realm = context.getStore(NAMESPACE).get(TestRealm.class, TestRealm.class);
         if (realm == null) {
             throw new ParameterResolutionException("No realm yet: annotate the class with @RealKeycloak");

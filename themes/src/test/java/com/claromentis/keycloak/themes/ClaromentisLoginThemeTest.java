@@ -55,7 +55,7 @@ class ClaromentisLoginThemeTest {
         Properties theme = properties("theme/claromentis/account/theme.properties");
         assertThat(theme.getProperty("parent")).isEqualTo("keycloak.v3");
         assertThat(theme.getProperty("title")).isEqualTo("Claromentis account");
-        for (String resource : List.of(theme.getProperty("styles"), theme.getProperty("logo"))) {
+        for (String resource : List.of(theme.getProperty("styles"), theme.getProperty("logo"), theme.getProperty("scripts"))) {
             assertThat(getClass().getClassLoader().getResource("theme/claromentis/account/resources/" + resource))
                     .as(resource).isNotNull();
         }

@@ -27,16 +27,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClaromentisMessagesTest {
 
     static final List<String> LANGUAGES = List.of("en", "de", "fr");
-    /** The bundle's own texts (every theme) and the claromentis login theme's texts. */
+    /** The bundle's own texts (every theme) and the claromentis login and account themes' texts. */
     static final String FEATURES = "theme-resources/messages/messages_";
     static final String LOGIN_THEME = "theme/claromentis/login/messages/messages_";
+    static final String ACCOUNT_THEME = "theme/claromentis/account/messages/messages_";
 
     @Nested
     @DisplayName("when the languages are compared")
     class EveryKey {
 
         @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {FEATURES, LOGIN_THEME})
+        @ValueSource(strings = {FEATURES, LOGIN_THEME, ACCOUNT_THEME})
         @DisplayName("then every language has exactly the keys of English")
         void sameKeys(String bundle) throws IOException {
             Properties english = load(bundle + "en.properties");
@@ -80,7 +81,7 @@ class ClaromentisMessagesTest {
         @ValueSource(strings = {"en", "de", "fr"})
         @DisplayName("then it reads as written: apostrophes kept, {0} replaced by the provider name")
         void rendersAsWritten(String language) throws IOException {
-            for (String bundle : List.of(FEATURES, LOGIN_THEME)) {
+            for (String bundle : List.of(FEATURES, LOGIN_THEME, ACCOUNT_THEME)) {
                 Properties messages = load(bundle + language + ".properties");
                 for (String key : messages.stringPropertyNames()) {
                     String written = messages.getProperty(key);

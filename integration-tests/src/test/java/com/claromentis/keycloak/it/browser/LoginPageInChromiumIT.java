@@ -1,16 +1,12 @@
 package com.claromentis.keycloak.it.browser;
 
-import com.claromentis.keycloak.testing.Chromium;
-import com.claromentis.keycloak.testing.EmbeddedLdap;
-import com.claromentis.keycloak.testing.LdapFederation;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import com.claromentis.keycloak.testing.ThemedChromium;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.keycloak.representations.idm.RealmRepresentation;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -25,29 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("Given a realm with the claromentis theme and a directory, in a real Chromium")
 class LoginPageInChromiumIT {
 
-    private static EmbeddedLdap ldap;
-    private static Chromium chromium;
-
-    @BeforeAll
-    static void setUp(TestRealm realm) {
-        ldap = EmbeddedLdap.builder("dc=example,dc=test").ldif("ldap/small-org.ldif").start();
-        LdapFederation.addInetOrgPerson(realm.admin(), realm.name(), ldap.url(), ldap.bindDn(), ldap.bindPassword(),
-                "ou=people,dc=example,dc=test");
-        RealmRepresentation representation = realm.representation();
-        representation.setLoginTheme("claromentis");
-        realm.update(representation);
-        chromium = Chromium.start();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (ldap != null) {
-            ldap.close();
-        }
-    }
+    @RegisterExtension
+    static final ThemedChromium chromium = ThemedChromium.loginTheme().withDirectory("ldap/small-org.ldif");
 
     @Nested
     @DisplayName("when a member of staff opens their account page and signs in")

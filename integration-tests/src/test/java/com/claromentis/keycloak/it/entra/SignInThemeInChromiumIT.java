@@ -2,29 +2,24 @@ package com.claromentis.keycloak.it.entra;
 
 import com.claromentis.keycloak.testing.entra.EntraSimulator;
 import com.claromentis.keycloak.testing.entra.EntraUser;
-
-import com.claromentis.keycloak.testing.Chromium;
-import com.claromentis.keycloak.testing.EmbeddedLdap;
-import com.claromentis.keycloak.testing.LdapFederation;
 import com.claromentis.keycloak.testing.RealKeycloak;
 import com.claromentis.keycloak.testing.TestRealm;
+import com.claromentis.keycloak.testing.ThemedChromium;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.keycloak.representations.idm.IdentityProviderRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chromium.HasCdp;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -39,6 +34,9 @@ import static com.claromentis.keycloak.it.entra.EntraFixtures.CONTOSO;
 import static com.claromentis.keycloak.it.entra.EntraFixtures.CONTOSO_DOMAIN;
 import static com.claromentis.keycloak.it.entra.EntraFixtures.FABRIKAM;
 import static com.claromentis.keycloak.it.entra.EntraFixtures.FABRIKAM_DOMAIN;
+import static com.claromentis.keycloak.testing.Accessibility.assertAccessible;
+import static com.claromentis.keycloak.testing.Accessibility.assertContrast;
+import static com.claromentis.keycloak.testing.Accessibility.assertFocusOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -57,19 +55,16 @@ class SignInThemeInChromiumIT {
     private static final String SOCIAL_NAME = "<b>Evil</b> Social";
     private static final Path SHOTS = Path.of("target/screenshots/sign-in");
 
-    private static EmbeddedLdap ldap;
+    @RegisterExtension
+    static final ThemedChromium chromium = ThemedChromium.loginTheme().withDirectory("ldap/small-org.ldif");
+
     private static EntraSimulator simulator;
-    private static Chromium chromium;
 
     @BeforeAll
     static void setUp(TestRealm realm) {
-        ldap = EmbeddedLdap.builder("dc=example,dc=test").ldif("ldap/small-org.ldif").start();
-        LdapFederation.addInetOrgPerson(realm.admin(), realm.name(), ldap.url(), ldap.bindDn(), ldap.bindPassword(),
-                "ou=people,dc=example,dc=test");
-        simulator = EntraFixtures.startSimulator();
+        simulator = realm.closeWith(EntraFixtures.startSimulator());
         EntraFixtures.enableLoginEvents(realm);
         RealmRepresentation representation = realm.representation();
-        representation.setLoginTheme("claromentis");
         representation.setInternationalizationEnabled(true);
         representation.setSupportedLocales(java.util.Set.of("en", "de", "fr"));
         representation.setDefaultLocale("en");
@@ -89,20 +84,6 @@ class SignInThemeInChromiumIT {
         google.setConfig(new java.util.HashMap<>(Map.of("clientId", "claromentis-test", "clientSecret", "not-used")));
         assertThat(EntraFixtures.createProvider(realm, google).statusCode()).isEqualTo(201);
         assertThat(EntraFixtures.createProvider(realm, socialProvider()).statusCode()).isEqualTo(201);
-        chromium = Chromium.start();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (ldap != null) {
-            ldap.close();
-        }
     }
 
     @BeforeEach
@@ -167,13 +148,13 @@ class SignInThemeInChromiumIT {
         @DisplayName("then it passes the accessibility checks: language, labels, alt texts, focus order and contrast (light and dark)")
         void accessible(TestRealm realm) {
             openLogin(realm, "");
-            assertAccessible("en");
-            assertFocusOrder(List.of("social-" + ENTRA, "social-" + HOSTILE, "username", "password", "kc-login"));
+            assertAccessible(chromium.driver(), "en");
+            assertFocusOrder(chromium.driver(), List.of("#social-" + ENTRA, "#social-" + HOSTILE, "#username", "#password", "#kc-login"));
 
             cdp("Emulation.setEmulatedMedia", Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
             openLogin(realm, "");
             chromium.screenshot(SHOTS.resolve("login-dark.png"));
-            assertContrast();
+            assertContrast(chromium.driver());
         }
 
         @Test
@@ -264,7 +245,7 @@ class SignInThemeInChromiumIT {
             List<JsonNode> events = EntraFixtures.eventsWithReason(realm, "IDENTITY_PROVIDER_LOGIN_ERROR", "tenant_mismatch");
             assertThat(events).extracting(e -> e.path("details").path("claromentis_reference").asText()).contains(code);
             assertThat(serverLog(realm)).contains("Sign-in refused (tenant-mismatch), reference " + code + ":");
-            assertAccessible("en");
+            assertAccessible(chromium.driver(), "en");
         }
 
         @Test
@@ -300,7 +281,7 @@ class SignInThemeInChromiumIT {
             assertThat(chromium.driver().findElement(By.cssSelector(".claromentis-refusal-reference")).getText())
                     .startsWith("Referenzcode:");
             assertNoHorizontalScroll();
-            assertAccessible("de");
+            assertAccessible(chromium.driver(), "de");
         }
     }
 
@@ -330,7 +311,7 @@ class SignInThemeInChromiumIT {
                     "social_login_creates_no_account"));
             events.addAll(EntraFixtures.eventsWithReason(realm, "LOGIN_ERROR", "social_login_creates_no_account"));
             assertThat(events).extracting(e -> e.path("details").path("claromentis_reference").asText()).contains(code);
-            assertAccessible("en");
+            assertAccessible(chromium.driver(), "en");
         }
     }
 
@@ -412,96 +393,5 @@ class SignInThemeInChromiumIT {
         assertThat(js("return window.innerWidth")).isEqualTo(390L);
         assertThat((Long) js("return document.documentElement.scrollWidth")).as("page width on a 390 px screen")
                 .isLessThanOrEqualTo(390L);
-    }
-
-    private static void assertAccessible(String language) {
-        assertThat(js("return document.documentElement.getAttribute('lang')")).isEqualTo(language);
-        assertThat(js("""
-                return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-                  .filter(e => e.offsetParent !== null)
-                  .filter(e => !(e.id && document.querySelector('label[for="' + CSS.escape(e.id) + '"]'))
-                            && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
-                  .map(e => e.id || e.name)""")).as("form fields without a label").asList().isEmpty();
-        assertThat(js("return [...document.querySelectorAll('img:not([alt])')].map(e => e.src)"))
-                .as("images without alt text").asList().isEmpty();
-        assertThat(js("""
-                return [...document.querySelectorAll('svg')]
-                  .filter(s => s.getAttribute('aria-hidden') !== 'true' && !s.getAttribute('aria-label') && !s.querySelector('title'))
-                  .length""")).as("pictures (svg) neither hidden from screen readers nor named").isEqualTo(0L);
-        assertThat(js("""
-                return [...document.querySelectorAll('a[href], button')]
-                  .filter(e => e.offsetParent !== null)
-                  .filter(e => !(e.innerText || '').trim() && !e.getAttribute('aria-label') && !e.getAttribute('title'))
-                  .map(e => e.id || e.outerHTML.substring(0, 80))""")).as("links and buttons without a name").asList().isEmpty();
-        assertContrast();
-    }
-
-    /** Tab from the top of the page: the given elements get the focus in this order. */
-    private static void assertFocusOrder(List<String> expected) {
-        // Focus the page itself, as a freshly loaded page is, without clicking anything on it.
-        js("document.activeElement && document.activeElement.blur(); document.body.setAttribute('tabindex', '-1'); document.body.focus();");
-        List<String> focused = new ArrayList<>();
-        for (int i = 0; i < 15; i++) {
-            new Actions(chromium.driver()).sendKeys(Keys.TAB).perform();
-            focused.add(String.valueOf(js("return document.activeElement.id")));
-        }
-        List<String> seen = focused.stream().filter(expected::contains).distinct().toList();
-        assertThat(seen).as("focus order, of " + focused).containsExactlyElementsOf(expected);
-    }
-
-    /**
-     * WCAG AA: 4.5:1 for text, 3:1 for large text (24 px, or 18.66 px bold), measured on the colours the browser
-     * computed for every visible text of the card and the header, against the first opaque background behind it.
-     */
-    @SuppressWarnings("unchecked")
-    private static void assertContrast() {
-        List<Map<String, Object>> texts = (List<Map<String, Object>>) js("""
-                const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
-                  const p = m[1].split(',').map(x => parseFloat(x)); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
-                const background = e => { for (let n = e; n; n = n.parentElement) {
-                    const s = getComputedStyle(n);
-                    if (s.backgroundImage && s.backgroundImage !== 'none') return {gradient: true};
-                    const c = parse(s.backgroundColor); if (c && c.a > 0.9) return c; }
-                  return {r: 255, g: 255, b: 255, a: 1}; };
-                const out = [];
-                for (const e of document.querySelectorAll('h1, label, p, a, button, span, strong, option, div')) {
-                  const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-                  if (!own || e.offsetParent === null) continue;
-                  const s = getComputedStyle(e); const fg = parse(s.color); const bg = background(e);
-                  out.push({id: e.id || e.className || e.tagName, text: e.innerText.trim().substring(0, 40),
-                    fg, bg, size: parseFloat(s.fontSize), bold: parseInt(s.fontWeight) >= 700});
-                }
-                return out;""");
-        assertThat(texts).isNotEmpty();
-        List<String> tooFaint = new ArrayList<>();
-        for (Map<String, Object> text : texts) {
-            Map<String, Object> bg = (Map<String, Object>) text.get("bg");
-            if (bg.containsKey("gradient")) {
-                // Text on the header's gradient: measured against its lightest stop (the teal end).
-                bg = Map.of("r", 42L, "g", 140L, "b", 140L);
-            }
-            double ratio = contrast((Map<String, Object>) text.get("fg"), bg);
-            double size = ((Number) text.get("size")).doubleValue();
-            boolean large = size >= 24 || (size >= 18.66 && Boolean.TRUE.equals(text.get("bold")));
-            if (ratio < (large ? 3.0 : 4.5)) {
-                tooFaint.add(text.get("id") + " \"" + text.get("text") + "\" " + String.format("%.2f", ratio));
-            }
-        }
-        assertThat(tooFaint).as("texts below WCAG AA contrast").isEmpty();
-    }
-
-    private static double contrast(Map<String, Object> a, Map<String, Object> b) {
-        double la = luminance(a);
-        double lb = luminance(b);
-        return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
-    }
-
-    private static double luminance(Map<String, Object> colour) {
-        return 0.2126 * channel(colour.get("r")) + 0.7152 * channel(colour.get("g")) + 0.0722 * channel(colour.get("b"));
-    }
-
-    private static double channel(Object value) {
-        double c = ((Number) value).doubleValue() / 255.0;
-        return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
     }
 }
