@@ -40,11 +40,21 @@ public final class ExclusiveSync {
         try {
             result = exclusively(sessionFactory, providerType + "-sync:" + model.getId(), name, () -> {
                 LOG.infof("Provider '%s': %s sync started on this node", name, kindName);
+                long startedAt = System.currentTimeMillis();
                 SynchronizationResult done = null;
+                RuntimeException thrown = null;
                 try {
                     done = work.get();
                     return done;
+                } catch (RuntimeException e) {
+                    thrown = e;
+                    throw e;
                 } finally {
+                    // Recorded inside the lease, so a node that runs the next sync cannot be overwritten by this one.
+                    if (done != null || thrown != null) {
+                        SyncHistory.record(sessionFactory, model.getId(), kind, startedAt, done,
+                                done != null && failed.test(done), thrown);
+                    }
                     // Also when it failed: the lease is given up either way, and the log shows when.
                     LOG.infof("Provider '%s': %s sync ended on this node: %s", name, kindName,
                             done == null ? "failed" : failed.test(done) ? "failed, " + done.getStatus() : done.getStatus());

@@ -42,6 +42,7 @@ public final class DemoRealm {
         realm.setEnabled(true);
         realm.setLoginTheme("claromentis");
         realm.setAccountTheme("claromentis");
+        realm.setAdminTheme("claromentis");
         // The theme's languages, with the switcher on the sign-in page; the browser's language picks the first one.
         realm.setInternationalizationEnabled(true);
         realm.setSupportedLocales(java.util.Set.of("en", "de", "fr"));
@@ -50,6 +51,10 @@ public final class DemoRealm {
         // Staff who sign in through the directory are created in Claromentis (the sandbox) on their first sign-in.
         realm.setEventsListeners(java.util.List.of("jboss-logging", "claromentis-provisioning"));
         admin.createRealm(realm);
+        // The demo's administrator signs in to the master realm's console: it gets the Claromentis page too.
+        RealmRepresentation master = admin.get("/admin/realms/master", RealmRepresentation.class);
+        master.setAdminTheme("claromentis");
+        admin.put("/admin/realms/master", master);
         // The mobile app's client, from the template administrators import (clients/claromentis-mobile-app.json).
         admin.post("/admin/realms/" + NAME + "/partialImport", mobileAppClient());
         // Added first: saving it declares the Claromentis attributes in the realm's user profile, which the

@@ -87,6 +87,8 @@ public final class DemoStack implements AutoCloseable {
                 + "  (HR-created people, e.g. lily.chapman)");
         System.out.println("  Admin console:     " + base + "/admin/  (user " + KeycloakServer.ADMIN_USERNAME
                 + ", password " + KeycloakServer.ADMIN_PASSWORD + ")");
+        System.out.println("  Claromentis page:  " + base + "/admin/master/console/#/" + DemoRealm.NAME
+                + "/claromentis  (the admin console's page of the bundle's state)");
         System.out.println("  Sign in as staff:  " + base + "/realms/" + DemoRealm.NAME + "/account/  (user "
                 + DemoRealm.DEMO_USER + ", password " + DemoRealm.DEMO_PASSWORD + ")");
         System.out.println("  Directory:         " + ldap.url() + "  (bind " + ldap.bindDn() + " / " + ldap.bindPassword() + ")");

@@ -54,7 +54,10 @@ public final class OutboxAdminResource {
         this.outbox = outbox;
     }
 
-    /** Rows per status in this realm, whether provisioning is on, the server-wide settings and this node's counters. */
+    /**
+     * Rows per status in this realm, retries, the oldest waiting change and the error in its way, whether
+     * provisioning is on, the server-wide settings and this node's counters.
+     */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> summary() {
@@ -66,6 +69,22 @@ public final class OutboxAdminResource {
         out.put("connection", OutboxConnections.component(realm).map(c -> c.getName()).orElse(null));
         out.put("pending", counts.get(OutboxEntry.PENDING));
         out.put("dead", counts.get(OutboxEntry.DEAD));
+        OutboxStore.RealmBacklog backlog = store.realmBacklog(realm.getId());
+        out.put("retrying", backlog.retrying());
+        out.put("oldestWaitingSince", backlog.oldestQueuedAt() == 0 ? null : backlog.oldestQueuedAt());
+        OutboxEntry failure = backlog.lastFailure();
+        if (failure != null) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("id", failure.getId());
+            error.put("username", failure.getUsername());
+            error.put("type", failure.getChangeType().name());
+            error.put("attempts", failure.getAttempts());
+            error.put("dead", OutboxEntry.DEAD.equals(failure.getStatus()));
+            error.put("error", failure.getLastError());
+            out.put("lastError", error);
+        } else {
+            out.put("lastError", null);
+        }
         long heldUntil = store.heldUntil(realm.getId());
         // When Claromentis last asked for a pause (Retry-After) that is not over yet; null when none.
         out.put("heldUntil", heldUntil > Time.currentTimeMillis() ? heldUntil : null);

@@ -253,6 +253,41 @@ final class OutboxStore {
         return counts;
     }
 
+    /**
+     * One realm's waiting changes beyond the counts: how many have failed at least once and wait for a retry, when
+     * the oldest waiting change was (re)queued (0: none), and the error standing in the way: that of the failed
+     * change retried next, otherwise that of the newest dead letter (null: none).
+     */
+    RealmBacklog realmBacklog(String realmId) {
+        Object[] row = em.createQuery("select count(e), min(e.queuedAt) from OutboxEntry e where e.realmId = :realm"
+                        + " and e.status = :pending", Object[].class)
+                .setParameter("realm", realmId)
+                .setParameter("pending", OutboxEntry.PENDING)
+                .getSingleResult();
+        long retrying = em.createQuery("select count(e) from OutboxEntry e where e.realmId = :realm"
+                        + " and e.status = :pending and e.attempts > 0", Long.class)
+                .setParameter("realm", realmId)
+                .setParameter("pending", OutboxEntry.PENDING)
+                .getSingleResult();
+        OutboxEntry blocking = em.createQuery("select e from OutboxEntry e where e.realmId = :realm"
+                        + " and e.status = :pending and e.lastError is not null order by e.nextAttemptAt, e.id",
+                        OutboxEntry.class)
+                .setParameter("realm", realmId)
+                .setParameter("pending", OutboxEntry.PENDING)
+                .setMaxResults(1)
+                .getResultList().stream().findFirst()
+                .orElseGet(() -> em.createQuery("select e from OutboxEntry e where e.realmId = :realm"
+                                + " and e.status = :dead order by e.id desc", OutboxEntry.class)
+                        .setParameter("realm", realmId)
+                        .setParameter("dead", OutboxEntry.DEAD)
+                        .setMaxResults(1)
+                        .getResultList().stream().findFirst().orElse(null));
+        return new RealmBacklog(retrying, row[1] == null ? 0 : ((Number) row[1]).longValue(), blocking);
+    }
+
+    record RealmBacklog(long retrying, long oldestQueuedAt, OutboxEntry lastFailure) {
+    }
+
     /** A removed realm's changes can never be delivered: they go with it, and so do its links and pause. */
     int deleteRealm(String realmId) {
         em.createQuery("delete from OutboxLink l where l.realmId = :realm").setParameter("realm", realmId).executeUpdate();

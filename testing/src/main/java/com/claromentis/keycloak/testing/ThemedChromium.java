@@ -29,24 +29,31 @@ public final class ThemedChromium implements BeforeAllCallback {
     private static final String THEME = "claromentis";
 
     private final boolean accountTheme;
+    private final boolean adminTheme;
     private final String ldif;
     private Chromium chromium;
     private EmbeddedLdap ldap;
     private LdapFederation federation;
 
-    private ThemedChromium(boolean accountTheme, String ldif) {
+    private ThemedChromium(boolean accountTheme, boolean adminTheme, String ldif) {
         this.accountTheme = accountTheme;
+        this.adminTheme = adminTheme;
         this.ldif = ldif;
     }
 
     /** The realm's login theme is {@code claromentis}; nothing else is added. */
     public static ThemedChromium loginTheme() {
-        return new ThemedChromium(false, null);
+        return new ThemedChromium(false, false, null);
     }
 
     /** The realm's account console theme is {@code claromentis} too. */
     public ThemedChromium withAccountTheme() {
-        return new ThemedChromium(true, ldif);
+        return new ThemedChromium(true, adminTheme, ldif);
+    }
+
+    /** The realm's admin console (at {@code /admin/{realm}/console/}) has the {@code claromentis} admin theme. */
+    public ThemedChromium withAdminTheme() {
+        return new ThemedChromium(accountTheme, true, ldif);
     }
 
     /**
@@ -54,7 +61,7 @@ public final class ThemedChromium implements BeforeAllCallback {
      * inetOrgPerson people under {@link #PEOPLE_DN} (read-only, imported on first sign-in).
      */
     public ThemedChromium withDirectory(String ldifResource) {
-        return new ThemedChromium(accountTheme, ldifResource);
+        return new ThemedChromium(accountTheme, adminTheme, ldifResource);
     }
 
     @Override
@@ -72,6 +79,9 @@ public final class ThemedChromium implements BeforeAllCallback {
         representation.setLoginTheme(THEME);
         if (accountTheme) {
             representation.setAccountTheme(THEME);
+        }
+        if (adminTheme) {
+            representation.setAdminTheme(THEME);
         }
         realm.update(representation);
         chromium = realm.closeWith(Chromium.start());

@@ -21,7 +21,7 @@ class ClaromentisLoginThemeTest {
     void registersTheLoginTheme() throws IOException {
         String json = read("META-INF/keycloak-themes.json");
         assertThat(json.replaceAll("\\s", ""))
-                .contains("\"name\":\"claromentis\",\"types\":[\"login\",\"account\"]");
+                .contains("\"name\":\"claromentis\",\"types\":[\"login\",\"account\",\"admin\"]");
     }
 
     @Test
@@ -59,6 +59,19 @@ class ClaromentisLoginThemeTest {
             assertThat(getClass().getClassLoader().getResource("theme/claromentis/account/resources/" + resource))
                     .as(resource).isNotNull();
         }
+    }
+
+    @Test
+    void adminThemeExtendsKeycloakV2WithTheClaromentisPage() throws IOException {
+        Properties theme = properties("theme/claromentis/admin/theme.properties");
+        assertThat(theme.getProperty("parent")).isEqualTo("keycloak.v2");
+        for (String resource : List.of(theme.getProperty("styles"), theme.getProperty("scripts"))) {
+            assertThat(getClass().getClassLoader().getResource("theme/claromentis/admin/resources/" + resource))
+                    .as(resource).isNotNull();
+        }
+        // The page writes what the server sent as text only: markup from a provider name must never become elements.
+        assertThat(read("theme/claromentis/admin/resources/" + theme.getProperty("scripts")))
+                .doesNotContain("innerHTML").doesNotContain("insertAdjacentHTML").doesNotContain("outerHTML");
     }
 
     @Test
