@@ -19,7 +19,6 @@ import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.UserStorageProviderModel;
@@ -28,6 +27,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+
+import static com.claromentis.keycloak.common.BundleAdminResourceFactory.actor;
 
 /**
  * The realm's Claromentis state for the admin console page. Reading needs the realm-management {@code view-realm}
@@ -107,7 +108,7 @@ public final class ConsoleStateResource {
         }
         out.put("millis", (System.nanoTime() - started) / 1_000_000);
         LOG.infof("People API connection test of realm %s by administrator '%s': %s", LogSafe.of(realm.getName()),
-                actor(), Boolean.TRUE.equals(out.get("ok")) ? "answered" : "failed, " + out.get("message"));
+                actor(auth), Boolean.TRUE.equals(out.get("ok")) ? "answered" : "failed, " + out.get("message"));
         return out;
     }
 
@@ -147,8 +148,4 @@ public final class ConsoleStateResource {
         return out;
     }
 
-    private String actor() {
-        UserModel admin = auth.adminAuth() == null ? null : auth.adminAuth().getUser();
-        return LogSafe.of(admin == null ? "unknown" : admin.getUsername());
-    }
 }

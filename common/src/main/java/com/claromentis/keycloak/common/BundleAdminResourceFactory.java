@@ -1,6 +1,8 @@
 package com.claromentis.keycloak.common;
 
 import org.keycloak.Config;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resources.admin.ext.AdminRealmResourceProvider;
@@ -18,6 +20,12 @@ public abstract class BundleAdminResourceFactory implements AdminRealmResourcePr
 
     protected BundleAdminResourceFactory(String id) {
         this.id = id;
+    }
+
+    /** The acting administrator's username, fit for a log line; {@code unknown} when the call has none. */
+    public static String actor(AdminPermissionEvaluator auth) {
+        UserModel admin = auth.adminAuth() == null ? null : auth.adminAuth().getUser();
+        return LogSafe.of(admin == null ? "unknown" : admin.getUsername());
     }
 
     @Override

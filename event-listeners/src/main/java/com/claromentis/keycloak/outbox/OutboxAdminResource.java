@@ -26,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static com.claromentis.keycloak.common.BundleAdminResourceFactory.actor;
+
 /**
  * The realm's outbox for administrators: a summary, the dead letters, and replaying, linking or discarding them.
  * Reading needs the realm-management {@code view-users} role, changing needs {@code manage-users}: dead letters are
@@ -113,7 +115,7 @@ public final class OutboxAdminResource {
         OutboxEntry entry = deadLetter(id);
         store().replay(realm.getId(), id, Time.currentTimeMillis());
         LOG.infof("Dead letter %d (%s of '%s') of realm %s queued again by administrator '%s'", id,
-                entry.getChangeType(), LogSafe.of(entry.getUsername()), LogSafe.of(realm.getName()), actor());
+                entry.getChangeType(), LogSafe.of(entry.getUsername()), LogSafe.of(realm.getName()), actor(auth));
         audit(OperationType.ACTION, entry, null);
         ProvisioningOutbox.wakeAfterCommit(session);
         return Response.noContent().build();
@@ -126,7 +128,7 @@ public final class OutboxAdminResource {
         auth.users().requireManage();
         int replayed = store().replayAll(realm.getId(), Time.currentTimeMillis());
         LOG.infof("%d dead letter(s) of realm %s queued again by administrator '%s'", replayed,
-                LogSafe.of(realm.getName()), actor());
+                LogSafe.of(realm.getName()), actor(auth));
         if (adminEvent != null) {
             adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri())
                     .representation(Map.of("replayed", replayed)).success();
@@ -158,7 +160,7 @@ public final class OutboxAdminResource {
         store().replay(realm.getId(), id, Time.currentTimeMillis());
         LOG.infof("Dead letter %d (%s of '%s') of realm %s: Keycloak user %s linked to Claromentis user %d and queued "
                         + "again by administrator '%s'", id, entry.getChangeType(), LogSafe.of(entry.getUsername()),
-                LogSafe.of(realm.getName()), entry.getUserId(), candidate, actor());
+                LogSafe.of(realm.getName()), entry.getUserId(), candidate, actor(auth));
         audit(OperationType.ACTION, entry, candidate);
         ProvisioningOutbox.wakeAfterCommit(session);
         return Response.noContent().build();
@@ -171,7 +173,7 @@ public final class OutboxAdminResource {
         OutboxEntry entry = deadLetter(id);
         store().discard(realm.getId(), id);
         LOG.infof("Dead letter %d (%s of '%s') of realm %s discarded by administrator '%s'", id, entry.getChangeType(),
-                LogSafe.of(entry.getUsername()), LogSafe.of(realm.getName()), actor());
+                LogSafe.of(entry.getUsername()), LogSafe.of(realm.getName()), actor(auth));
         audit(OperationType.DELETE, entry, null);
         return Response.noContent().build();
     }
@@ -201,10 +203,6 @@ public final class OutboxAdminResource {
                 .success();
     }
 
-    private String actor() {
-        UserModel admin = auth.adminAuth() == null ? null : auth.adminAuth().getUser();
-        return LogSafe.of(admin == null ? "unknown" : admin.getUsername());
-    }
 
     private OutboxStore store() {
         return OutboxWorker.store(session);

@@ -259,13 +259,8 @@ final class OutboxStore {
      * change retried next, otherwise that of the newest dead letter (null: none).
      */
     RealmBacklog realmBacklog(String realmId) {
-        Object[] row = em.createQuery("select count(e), min(e.queuedAt) from OutboxEntry e where e.realmId = :realm"
-                        + " and e.status = :pending", Object[].class)
-                .setParameter("realm", realmId)
-                .setParameter("pending", OutboxEntry.PENDING)
-                .getSingleResult();
-        long retrying = em.createQuery("select count(e) from OutboxEntry e where e.realmId = :realm"
-                        + " and e.status = :pending and e.attempts > 0", Long.class)
+        Object[] row = em.createQuery("select min(e.queuedAt), sum(case when e.attempts > 0 then 1 else 0 end)"
+                        + " from OutboxEntry e where e.realmId = :realm and e.status = :pending", Object[].class)
                 .setParameter("realm", realmId)
                 .setParameter("pending", OutboxEntry.PENDING)
                 .getSingleResult();
@@ -282,7 +277,8 @@ final class OutboxStore {
                         .setParameter("dead", OutboxEntry.DEAD)
                         .setMaxResults(1)
                         .getResultList().stream().findFirst().orElse(null));
-        return new RealmBacklog(retrying, row[1] == null ? 0 : ((Number) row[1]).longValue(), blocking);
+        return new RealmBacklog(row[1] == null ? 0 : ((Number) row[1]).longValue(),
+                row[0] == null ? 0 : ((Number) row[0]).longValue(), blocking);
     }
 
     record RealmBacklog(long retrying, long oldestQueuedAt, OutboxEntry lastFailure) {

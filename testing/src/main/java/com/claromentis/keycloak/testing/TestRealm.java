@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 import java.util.List;
@@ -94,6 +95,14 @@ public final class TestRealm implements AutoCloseable {
         credential.setTemporary(false);
         user.setCredentials(List.of(credential));
         return admin().post(adminPath() + "/users", user);
+    }
+
+    /** Gives the user one role of the realm's {@code realm-management} client, as an administrator would. */
+    public void grantRealmManagementRole(String userId, String roleName) {
+        String client = admin().get(adminPath() + "/clients?clientId=realm-management").get(0).path("id").asText();
+        RoleRepresentation role = admin().get(adminPath() + "/clients/" + client
+                + "/roles/" + roleName, RoleRepresentation.class);
+        admin().post(adminPath() + "/users/" + userId + "/role-mappings/clients/" + client, List.of(role));
     }
 
     public Optional<UserRepresentation> findUser(String username) {

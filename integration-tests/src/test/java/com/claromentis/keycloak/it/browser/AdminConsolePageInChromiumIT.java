@@ -16,7 +16,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
-import org.keycloak.representations.idm.RoleRepresentation;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -73,10 +72,10 @@ class AdminConsolePageInChromiumIT {
         realm.createUser("bad.actor", PASSWORD, Map.of("jobTitle", List.of("x".repeat(1200))));
         await().atMost(PATIENCE).until(() -> outbox.summary().path("dead").asLong() == 1);
 
-        grant(realm, realm.createUser("console.admin", PASSWORD, Map.of()), "realm-admin");
+        realm.grantRealmManagementRole(realm.createUser("console.admin", PASSWORD, Map.of()), "realm-admin");
         String helpdesk = realm.createUser("helpdesk", PASSWORD, Map.of());
-        grant(realm, helpdesk, "view-users");
-        grant(realm, helpdesk, "query-users");
+        realm.grantRealmManagementRole(helpdesk, "view-users");
+        realm.grantRealmManagementRole(helpdesk, "query-users");
     }
 
     @Nested
@@ -204,11 +203,4 @@ class AdminConsolePageInChromiumIT {
         return browser.findElement(By.cssSelector("[data-testid='" + testId + "']")).getText();
     }
 
-    private static void grant(TestRealm realm, String userId, String roleName) {
-        String client = realm.admin().get(realm.adminPath() + "/clients?clientId=realm-management").get(0)
-                .path("id").asText();
-        RoleRepresentation role = realm.admin().get(realm.adminPath() + "/clients/" + client + "/roles/" + roleName,
-                RoleRepresentation.class);
-        realm.admin().post(realm.adminPath() + "/users/" + userId + "/role-mappings/clients/" + client, List.of(role));
-    }
 }

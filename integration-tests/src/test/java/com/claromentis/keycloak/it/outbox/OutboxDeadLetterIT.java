@@ -10,8 +10,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.keycloak.representations.idm.ClientRepresentation;
-import org.keycloak.representations.idm.RoleRepresentation;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -76,7 +74,7 @@ class OutboxDeadLetterIT {
     @DisplayName("when someone without manage-users replays it, then that is refused; view-users may list it")
     void permissions(TestRealm realm) throws Exception {
         String viewerId = outbox.createUser("helpdesk");
-        grantRealmManagementRole(realm, viewerId, "view-users");
+        realm.grantRealmManagementRole(viewerId, "view-users");
         String token = token(realm, "helpdesk");
 
         assertThat(call(realm, "GET", "/dead-letters", token).statusCode()).isEqualTo(200);
@@ -113,14 +111,6 @@ class OutboxDeadLetterIT {
                 + deadLetterId + "/replay", null).statusCode()).isEqualTo(404);
     }
 
-    private static void grantRealmManagementRole(TestRealm realm, String userId, String roleName) {
-        ClientRepresentation[] clients = realm.admin().get(realm.adminPath() + "/clients?clientId=realm-management",
-                ClientRepresentation[].class);
-        String clientId = clients[0].getId();
-        RoleRepresentation role = realm.admin().get(realm.adminPath() + "/clients/" + clientId + "/roles/" + roleName,
-                RoleRepresentation.class);
-        realm.admin().post(realm.adminPath() + "/users/" + userId + "/role-mappings/clients/" + clientId, List.of(role));
-    }
 
     private static String token(TestRealm realm, String username) throws Exception {
         String form = "grant_type=password&client_id=" + TestRealm.TEST_CLIENT
