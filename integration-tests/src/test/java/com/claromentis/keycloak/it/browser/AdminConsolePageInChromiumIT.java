@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -123,7 +124,7 @@ class AdminConsolePageInChromiumIT {
 
             browser.findElement(By.cssSelector("[data-testid='test-connection']")).click();
 
-            new WebDriverWait(browser, PATIENCE).until(d -> text(d, "test-connection-result").startsWith("Connected"));
+            rendered(browser).until(d -> text(d, "test-connection-result").startsWith("Connected"));
             assertThat(outbox.requests("GET /users")).isGreaterThan(before);
             chromium.screenshot(Path.of("target/screenshots/admin-console/claromentis-test-connection.png"));
         }
@@ -141,7 +142,8 @@ class AdminConsolePageInChromiumIT {
             assertThat(outbox.summary().path("dead").asLong()).as("one click discards nothing").isEqualTo(1);
             browser.findElement(discard).click();
 
-            new WebDriverWait(browser, PATIENCE).until(d -> "0".equals(text(d, "outbox-dead")));
+            // The page is drawn afresh after the discard: the old figures go stale while it is.
+            rendered(browser).until(d -> "0".equals(text(d, "outbox-dead")));
             assertThat(outbox.summary().path("dead").asLong()).isZero();
             JsonNode events = realm.admin().get(realm.adminPath() + "/admin-events?operationTypes=DELETE");
             assertThat(StreamSupport.stream(events.spliterator(), false)
@@ -197,6 +199,13 @@ class AdminConsolePageInChromiumIT {
 
     private static String consoleUrl(TestRealm realm) {
         return realm.server().baseUrl() + "/admin/" + realm.name() + "/console/";
+    }
+
+    /** Waits that read the page while it may be drawing itself again. */
+    private static WebDriverWait rendered(WebDriver browser) {
+        WebDriverWait wait = new WebDriverWait(browser, PATIENCE);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     private static String text(WebDriver browser, String testId) {
