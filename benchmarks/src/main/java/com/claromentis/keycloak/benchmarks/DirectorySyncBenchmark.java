@@ -116,7 +116,11 @@ public final class DirectorySyncBenchmark {
                 Path.of(System.getProperty("bench.work.dir", "benchmarks/target/work")), settings));
         step("  slapd filled in %.1f s (%s)", company.fillSeconds(), company.ldapUrl());
 
-        KeycloakServer keycloak = run.startKeycloak(KeycloakServerOptions.builder().build());
+        KeycloakServerOptions.Builder options = KeycloakServerOptions.builder();
+        if (ImportSettings.POSTGRES.equals(settings.database())) {
+            DatabaseStatements.forKeycloak(run, options);
+        }
+        KeycloakServer keycloak = run.startKeycloak(options.build());
         KeycloakHeap heap = KeycloakHeap.find();
         CpuAccount cpu = new CpuAccount(heap.pid(), company.pid());
         FullSync sync = new FullSync(keycloak.baseUrl(), KeycloakServer.ADMIN_USERNAME, KeycloakServer.ADMIN_PASSWORD,

@@ -85,9 +85,9 @@ final class DirectorySyncResults implements Report {
     public String markdown() {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Run of %s on %d cores (load average %.1f at the start, %.1f at the end), Java %s, "
-                        + "Keycloak %s (dev-file database, heap max %.0f MB), OpenLDAP slapd (mdb, memberof, refint). ",
+                        + "Keycloak %s (%s database, heap max %.0f MB), OpenLDAP slapd (mdb, memberof, refint). ",
                 date, Runtime.getRuntime().availableProcessors(), loadAtStart, loadAtEnd,
-                System.getProperty("java.version"), keycloakVersion, maxHeapMb));
+                System.getProperty("java.version"), keycloakVersion, settings.database(), maxHeapMb));
         md.append(String.format(Locale.ROOT, "Directory: %,d users with every attribute the preset maps, a 10-wide org chart "
                         + "(%,d distinct managers), %d groups x %,d members; %,d warm-up users synced untimed first "
                         + "(slapd filled in %.0f s). Timed realms in the order baseline, preset, preset without "

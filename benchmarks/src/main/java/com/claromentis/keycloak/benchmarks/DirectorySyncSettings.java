@@ -5,6 +5,9 @@ package com.claromentis.keycloak.benchmarks;
  * issue's benchmark: 10,000 OpenLDAP users (a 10-wide org chart, so 1,000 distinct managers), 20 groups of 500, 100
  * users changed for the changed-users sync, and 1,000 warm-up users synced untimed first.
  *
+ * <p>{@code bench.database}: {@code dev-file} (Keycloak's H2, the default, as the figures below it were taken) or
+ * {@code postgres} (a fresh PostgreSQL, as in production).
+ *
  * <p>The group size and the changed count follow a smaller {@code bench.directoryUsers} unless given, so
  * {@code -Dbench.directoryUsers=1000} alone is a valid quick run.
  */
@@ -15,7 +18,8 @@ record DirectorySyncSettings(
         int changed,
         int warmUpUsers,
         int syncTimeoutMinutes,
-        int drainTimeoutMinutes) {
+        int drainTimeoutMinutes,
+        String database) {
 
     DirectorySyncSettings {
         Knobs.require(users, 10, 200_000, "bench.directoryUsers");
@@ -26,6 +30,9 @@ record DirectorySyncSettings(
         Knobs.require(warmUpUsers, 0, 50_000, "bench.directoryWarmUpUsers");
         Knobs.require(syncTimeoutMinutes, 1, 240, "bench.syncTimeoutMinutes");
         Knobs.require(drainTimeoutMinutes, 1, 240, "bench.drainTimeoutMinutes");
+        if (!ImportSettings.POSTGRES.equals(database) && !ImportSettings.DEV_FILE.equals(database)) {
+            throw new IllegalArgumentException("bench.database must be postgres or dev-file, not " + database);
+        }
     }
 
     static DirectorySyncSettings fromSystemProperties() {
@@ -38,6 +45,7 @@ record DirectorySyncSettings(
                 Integer.getInteger("bench.directoryChanged", Math.min(100, users)),
                 Integer.getInteger("bench.directoryWarmUpUsers", Math.min(1_000, users)),
                 Integer.getInteger("bench.syncTimeoutMinutes", 60),
-                Integer.getInteger("bench.drainTimeoutMinutes", 30));
+                Integer.getInteger("bench.drainTimeoutMinutes", 30),
+                System.getProperty("bench.database", ImportSettings.DEV_FILE));
     }
 }

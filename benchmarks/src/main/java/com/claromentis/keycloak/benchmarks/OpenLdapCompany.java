@@ -1,13 +1,18 @@
 package com.claromentis.keycloak.benchmarks;
 
+import com.claromentis.keycloak.sandbox.SandboxGroup;
+import com.claromentis.keycloak.sandbox.SandboxServer;
+import com.claromentis.keycloak.sandbox.SandboxUser;
 import com.claromentis.keycloak.testing.directory.DirectoryUser;
 import com.claromentis.keycloak.testing.directory.Slapd;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The company directory of the directory-sync benchmark: a real OpenLDAP {@code slapd} (the testing module's
@@ -40,13 +45,16 @@ final class OpenLdapCompany implements AutoCloseable {
     private final String peopleDn;
     private final String warmUpDn;
     private final List<String> groupNames;
+    private final String rolesDn;
     private final double fillSeconds;
 
-    private OpenLdapCompany(Slapd slapd, String peopleDn, String warmUpDn, List<String> groupNames, double fillSeconds) {
+    private OpenLdapCompany(Slapd slapd, String peopleDn, String warmUpDn, List<String> groupNames, String rolesDn,
+                            double fillSeconds) {
         this.slapd = slapd;
         this.peopleDn = peopleDn;
         this.warmUpDn = warmUpDn;
         this.groupNames = List.copyOf(groupNames);
+        this.rolesDn = rolesDn;
         this.fillSeconds = fillSeconds;
     }
 
@@ -76,11 +84,72 @@ final class OpenLdapCompany implements AutoCloseable {
                 slapd.addGroup(name, slapd.groupsDn(), members);
                 groups.add(name);
             }
-            return new OpenLdapCompany(slapd, people, warmUp, groups, (System.nanoTime() - start) / 1e9);
+            return new OpenLdapCompany(slapd, people, warmUp, groups, null, (System.nanoTime() - start) / 1e9);
         } catch (RuntimeException e) {
             slapd.close();
             throw e;
         }
+    }
+
+    /**
+     * The same company as a People API sandbox, in slapd: every person of {@code company} in {@code ou=people} with
+     * the same username, names, email, phone, title, office, department, employee number (the external id) and
+     * manager (as the manager's DN), every group as a groupOfNames of the same members in {@code ou=groups} and
+     * every role as one in {@code ou=roles}; the people of {@code warmUp} in {@code ou=warm-up}. So Keycloak's stock
+     * LDAP import and the People API sync have the same people, fields and memberships to write.
+     */
+    static OpenLdapCompany copyOf(Path workDir, SandboxServer company, SandboxServer warmUp) {
+        if (System.getProperty(WORK_DIR_PROPERTY) == null) {
+            System.setProperty(WORK_DIR_PROPERTY, workDir.resolve("directories").toString());
+        }
+        Slapd slapd = Slapd.start();
+        try {
+            long start = System.nanoTime();
+            String people = slapd.peopleDn();
+            String warmUpDn = slapd.addOrganizationalUnit("warm-up");
+            String roles = slapd.addOrganizationalUnit("roles");
+            Map<Long, String> peopleDns = copyPeople(slapd, people, company.users());
+            copyPeople(slapd, warmUpDn, warmUp.users());
+            List<String> groups = new ArrayList<>();
+            for (SandboxGroup group : company.groups()) {
+                slapd.addGroup(group.name(), slapd.groupsDn(), group.members().stream().map(peopleDns::get).toList());
+                groups.add(group.name());
+            }
+            for (SandboxGroup role : company.roles()) {
+                slapd.addGroup(role.name(), roles, role.members().stream().map(peopleDns::get).toList());
+            }
+            return new OpenLdapCompany(slapd, people, warmUpDn, groups, roles, (System.nanoTime() - start) / 1e9);
+        } catch (RuntimeException e) {
+            slapd.close();
+            throw e;
+        }
+    }
+
+    private static Map<Long, String> copyPeople(Slapd slapd, String ou, List<SandboxUser> users) {
+        Map<Long, String> dns = new HashMap<>();
+        users.forEach(user -> dns.put(user.id(), "uid=" + user.username() + "," + ou));
+        Parallel.forEach(users.size(), WRITERS, FILL_TIMEOUT, "Copying " + users.size() + " people to slapd", i -> {
+            SandboxUser user = users.get(i);
+            DirectoryUser.Builder entry = DirectoryUser.builder(user.username()).in(ou)
+                    .givenName(user.firstname())
+                    .surname(user.surname())
+                    .mail(user.email())
+                    .telephoneNumber(user.phone())
+                    .title(user.jobTitle())
+                    .office(user.office())
+                    .department(user.department())
+                    .employeeNumber(user.externalId());
+            if (user.managerId() != null) {
+                entry.managerDn(dns.get(user.managerId()));
+            }
+            slapd.addUser(entry.build());
+        });
+        return dns;
+    }
+
+    /** Where {@link #copyOf} put the roles; null for a generated company. */
+    String rolesDn() {
+        return rolesDn;
     }
 
     String ldapUrl() {

@@ -49,7 +49,7 @@ record ProvisioningSettings(
 
     static ProvisioningSettings fromSystemProperties() {
         return new ProvisioningSettings(
-                Integer.getInteger("bench.changes", 2_000),
+                Integer.getInteger("bench.changes", 5_000),
                 Integer.getInteger("bench.liveChanges", 1_000),
                 Integer.getInteger("bench.creators", 4),
                 Integer.getInteger("bench.baselineUsers", 1_000),

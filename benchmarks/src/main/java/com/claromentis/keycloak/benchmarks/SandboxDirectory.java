@@ -11,6 +11,7 @@ import com.claromentis.keycloak.testing.TestRealm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +34,30 @@ final class SandboxDirectory {
 
     /** A sandbox seeded as {@code settings} says. */
     static SandboxServer start(BenchmarkSettings settings) {
-        SandboxServer sandbox = startEmpty();
+        return seeded(Clock.systemUTC(), "user", settings.users(), settings.groups(), settings.groupSize(),
+                settings.roles(), settings.roleSize());
+    }
+
+    /**
+     * A sandbox with {@code users} generated staff named {@code prefix.N} (a manager for everyone but the top),
+     * {@code groups} groups named "Bench Group N" of {@code groupSize} members and {@code roles} roles of
+     * {@code roleSize}; {@code clock} stamps each user's modified time (a changed sync asks by it).
+     */
+    static SandboxServer seeded(Clock clock, String prefix, int users, int groups, int groupSize, int roles, int roleSize) {
+        SandboxServer sandbox = start(clock);
         try {
-            seed(sandbox, settings);
+            List<Long> ids = sandbox.generateUsers(users, prefix);
+            for (int i = 1; i < ids.size(); i++) {
+                sandbox.setManager(ids.get(i), ids.get((i - 1) / SPAN_OF_CONTROL));
+            }
+            for (int g = 0; g < groups; g++) {
+                SandboxGroup group = sandbox.addGroup("Bench Group " + (g + 1));
+                addMembers(ids, g, groups, groupSize, id -> sandbox.addGroupMember(group.id(), id));
+            }
+            for (int r = 0; r < roles; r++) {
+                SandboxGroup role = sandbox.addRole("Bench Role " + (r + 1));
+                addMembers(ids, r, roles, roleSize, id -> sandbox.addRoleMember(role.id(), id));
+            }
             return sandbox;
         } catch (RuntimeException e) {
             sandbox.close();
@@ -44,8 +66,12 @@ final class SandboxDirectory {
     }
 
     static SandboxServer startEmpty() {
+        return start(Clock.systemUTC());
+    }
+
+    private static SandboxServer start(Clock clock) {
         try {
-            return SandboxServer.start(SandboxConfig.builder().basicCredentials(API_USER, API_PASSWORD).build());
+            return SandboxServer.start(SandboxConfig.builder().basicCredentials(API_USER, API_PASSWORD).clock(clock).build());
         } catch (IOException e) {
             throw new UncheckedIOException("The People API sandbox did not start", e);
         }
@@ -85,21 +111,6 @@ final class SandboxDirectory {
         component.put("parentId", realm.representation().getId());
         component.put("config", config);
         return component;
-    }
-
-    private static void seed(SandboxServer sandbox, BenchmarkSettings settings) {
-        List<Long> ids = sandbox.generateUsers(settings.users(), "user");
-        for (int i = 1; i < ids.size(); i++) {
-            sandbox.setManager(ids.get(i), ids.get((i - 1) / SPAN_OF_CONTROL));
-        }
-        for (int g = 0; g < settings.groups(); g++) {
-            SandboxGroup group = sandbox.addGroup("Bench Group " + (g + 1));
-            addMembers(ids, g, settings.groups(), settings.groupSize(), id -> sandbox.addGroupMember(group.id(), id));
-        }
-        for (int r = 0; r < settings.roles(); r++) {
-            SandboxGroup role = sandbox.addRole("Bench Role " + (r + 1));
-            addMembers(ids, r, settings.roles(), settings.roleSize(), id -> sandbox.addRoleMember(role.id(), id));
-        }
     }
 
     /** Member k of set {@code index} is user {@code index + k * stride}: distinct sets, spread over the ids. */

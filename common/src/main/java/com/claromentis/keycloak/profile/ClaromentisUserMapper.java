@@ -107,7 +107,11 @@ public final class ClaromentisUserMapper {
     }
 
     public static Long claromentisId(UserModel user) {
-        String value = user.getFirstAttribute(ClaromentisProfile.CLAROMENTIS_ID);
+        return parseId(user.getFirstAttribute(ClaromentisProfile.CLAROMENTIS_ID));
+    }
+
+    /** A stored {@link ClaromentisProfile#CLAROMENTIS_ID} value as a number, or null when it is none. */
+    public static Long parseId(String value) {
         if (value == null) {
             return null;
         }
@@ -124,11 +128,7 @@ public final class ClaromentisUserMapper {
         if (Objects.equals(blankToNull(current), wanted)) {
             return false;
         }
-        if (wanted == null) {
-            target.removeAttribute(name);
-        } else {
-            target.setSingleAttribute(name, wanted);
-        }
+        UserAttributes.replace(target, name, wanted);
         return true;
     }
 

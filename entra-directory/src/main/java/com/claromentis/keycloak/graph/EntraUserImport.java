@@ -4,6 +4,7 @@ import com.claromentis.keycloak.common.LogSafe;
 import com.claromentis.keycloak.graph.GraphUser.Field;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import com.claromentis.keycloak.profile.ClaromentisUserMapper;
+import com.claromentis.keycloak.profile.UserAttributes;
 import com.claromentis.keycloak.provisioning.ProvisioningQueue;
 import org.keycloak.models.FederatedIdentityModel;
 import org.keycloak.models.KeycloakSession;
@@ -11,7 +12,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserProvider;
 import org.keycloak.models.cache.UserCache;
-import org.keycloak.models.jpa.entities.UserAttributeEntity;
 import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.storage.UserStorageUtil;
 
@@ -347,30 +347,7 @@ final class EntraUserImport {
         if (Objects.equals(current, value)) {
             return false;
         }
-        if (value == null) {
-            user.removeAttribute(name);
-        } else if (current == null || !replaceInPlace(user, name, value)) {
-            user.setSingleAttribute(name, value);
-        }
-        return true;
-    }
-
-    /**
-     * Changes the one stored value of {@code name} as Keycloak's JPA store does, without the statement that store
-     * runs after every single-valued write to delete any further values: a changed-users sync writes one or two
-     * values per changed person, and that statement was a fifth of its time. Only where the user is the JPA store's
-     * own and holds exactly one value; otherwise, false.
-     */
-    private static boolean replaceInPlace(UserModel user, String name, String value) {
-        if (!(user instanceof org.keycloak.models.jpa.UserAdapter jpa)) {
-            return false;
-        }
-        List<UserAttributeEntity> held = jpa.getEntity().getAttributes().stream()
-                .filter(attribute -> name.equals(attribute.getName())).toList();
-        if (held.size() != 1) {
-            return false;
-        }
-        held.get(0).setValue(value);
+        UserAttributes.replace(user, name, value);
         return true;
     }
 

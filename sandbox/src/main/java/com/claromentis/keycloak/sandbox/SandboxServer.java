@@ -171,6 +171,11 @@ public final class SandboxServer implements AutoCloseable {
         return store.user(id);
     }
 
+    /** Every stored user in id order, as a copy. */
+    public java.util.List<SandboxUser> users() {
+        return store.allUsers();
+    }
+
     public int userCount() {
         return store.userCount();
     }

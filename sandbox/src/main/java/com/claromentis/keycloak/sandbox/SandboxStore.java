@@ -154,6 +154,12 @@ final class SandboxStore {
         }
     }
 
+    List<SandboxUser> allUsers() {
+        synchronized (lock) {
+            return List.copyOf(users.values());
+        }
+    }
+
     int userCount() {
         synchronized (lock) {
             return users.size();

@@ -83,6 +83,15 @@ public final class LdapFederation {
 
     /** Imports groupOfNames groups below {@code groupsDn} as Keycloak groups with their memberships. */
     public LdapFederation mapGroups(String groupsDn) {
+        return mapGroups(groupsDn, "READ_ONLY");
+    }
+
+    /**
+     * As {@link #mapGroups(String)} in the given mode of Keycloak's group mapper: {@code READ_ONLY} reads
+     * memberships from the directory whenever a user is loaded, {@code IMPORT} copies them into Keycloak's database
+     * when the user is imported.
+     */
+    public LdapFederation mapGroups(String groupsDn, String mode) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("groups.dn", groupsDn);
         config.put("group.name.ldap.attribute", "cn");
@@ -91,11 +100,26 @@ public final class LdapFederation {
         config.put("membership.ldap.attribute", "member");
         config.put("membership.attribute.type", "DN");
         config.put("membership.user.ldap.attribute", "uid");
-        config.put("mode", "READ_ONLY");
+        config.put("mode", mode);
         config.put("user.roles.retrieve.strategy", "LOAD_GROUPS_BY_MEMBER_ATTRIBUTE");
         config.put("drop.non.existing.groups.during.sync", "false");
         config.put("ignore.missing.groups", "true");
         return addMapper("groups", "group-ldap-mapper", config);
+    }
+
+    /** Keycloak's role mapper: groupOfNames entries below {@code rolesDn} as realm roles, in the given mode. */
+    public LdapFederation mapRealmRoles(String rolesDn, String mode) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("roles.dn", rolesDn);
+        config.put("role.name.ldap.attribute", "cn");
+        config.put("role.object.classes", "groupOfNames");
+        config.put("membership.ldap.attribute", "member");
+        config.put("membership.attribute.type", "DN");
+        config.put("membership.user.ldap.attribute", "uid");
+        config.put("mode", mode);
+        config.put("user.roles.retrieve.strategy", "LOAD_ROLES_BY_MEMBER_ATTRIBUTE");
+        config.put("use.realm.roles.mapping", "true");
+        return addMapper("roles", "role-ldap-mapper", config);
     }
 
     /** Runs "Synchronize all users" and returns Keycloak's summary, e.g. {@code {"added": 66, ...}}. */

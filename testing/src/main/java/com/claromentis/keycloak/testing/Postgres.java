@@ -62,6 +62,21 @@ public final class Postgres implements AutoCloseable {
 
     /** Creates and starts a fresh, empty cluster; stopped by {@link #close()} or, failing that, at JVM exit. */
     public static Postgres start() {
+        return start(java.util.Map.of());
+    }
+
+    /**
+     * As {@link #start()}, with extra server settings ({@code -c name=value}), e.g. {@code shared_preload_libraries}
+     * for a benchmark that counts statements with {@code pg_stat_statements}.
+     */
+    public static Postgres start(java.util.Map<String, String> settings) {
+        StringBuilder extra = new StringBuilder();
+        settings.forEach((name, value) -> {
+            if (!name.matches("[a-z_.]+") || !value.matches("[A-Za-z0-9_.,]+")) {
+                throw new IllegalArgumentException("Not a PostgreSQL setting: " + name + "=" + value);
+            }
+            extra.append(" -c ").append(name).append('=').append(value);
+        });
         Path bin = binaries();
         String runAs = isRoot() ? serviceAccount() : null;
         stopLeftOverFromEarlierRun(bin, runAs);
@@ -87,7 +102,7 @@ public final class Postgres implements AutoCloseable {
             // nothing in /var/run/postgresql is needed or touched.
             server.run(List.of(bin.resolve("pg_ctl").toString(), "-D", server.data().toString(), "-l",
                     server.logFile().toString(), "-w", "-t", "60", "-o", "-p " + port + " -k " + home
-                            + " -c listen_addresses=127.0.0.1 -c max_connections=" + MAX_CONNECTIONS, "start"));
+                            + " -c listen_addresses=127.0.0.1 -c max_connections=" + MAX_CONNECTIONS + extra, "start"));
             server.startTime = Duration.between(begin, Instant.now());
             LOG.info(() -> "PostgreSQL ready on 127.0.0.1:" + port + " in " + server.startTime.toMillis() + " ms ("
                     + home + (runAs == null ? "" : ", running as " + runAs) + ")");

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Claromentis groups as Keycloak groups and Claromentis roles as realm roles, each one created by this component
@@ -65,14 +66,14 @@ final class MembershipMapper {
      * whether any changed.
      *
      * @param newUser a user created in this transaction has no memberships yet, so none are read
+     * @param current the ids of the groups the user is in, when already read (a sync's {@link ImportedPage}), or
+     *                null to read them
      */
-    boolean syncGroups(UserModel user, Collection<ClaromentisGroup> wanted, boolean newUser) {
+    boolean syncGroups(UserModel user, Collection<ClaromentisGroup> wanted, boolean newUser, Set<String> current) {
         // One read of the current memberships, then decisions in memory: a query per group would make the store
         // flush and re-check everything it holds each time.
-        Map<String, GroupModel> current = new HashMap<>();
-        if (!newUser) {
-            user.getGroupsStream().forEach(g -> current.put(g.getId(), g));
-        }
+        Set<String> held = newUser ? Set.of() : current != null ? current
+                : user.getGroupsStream().map(GroupModel::getId).collect(Collectors.toSet());
         Set<String> wantedIds = new HashSet<>();
         boolean changed = false;
         for (ClaromentisGroup group : wanted) {
@@ -81,26 +82,31 @@ final class MembershipMapper {
                 continue;
             }
             wantedIds.add(model.get().getId());
-            if (!current.containsKey(model.get().getId())) {
+            if (!held.contains(model.get().getId())) {
                 user.joinGroup(model.get());
                 changed = true;
             }
         }
-        for (GroupModel group : current.values()) {
-            if (ownedGroup(group) && !wantedIds.contains(group.getId())) {
-                user.leaveGroup(group);
-                changed = true;
+        for (String id : held) {
+            if (!wantedIds.contains(id)) {
+                GroupModel group = session.groups().getGroupById(realm, id);
+                if (group != null && ownedGroup(group)) {
+                    user.leaveGroup(group);
+                    changed = true;
+                }
             }
         }
         return changed;
     }
 
-    /** Makes the user's grants of this component's realm roles exactly {@code wanted} (minus clashes). */
-    boolean syncRoles(UserModel user, Collection<ClaromentisGroup> wanted, boolean newUser) {
-        Map<String, RoleModel> current = new HashMap<>();
-        if (!newUser) {
-            user.getRealmRoleMappingsStream().forEach(r -> current.put(r.getId(), r));
-        }
+    /**
+     * Makes the user's grants of this component's realm roles exactly {@code wanted} (minus clashes).
+     *
+     * @param current the ids of the roles granted to the user directly, when already read, or null to read them
+     */
+    boolean syncRoles(UserModel user, Collection<ClaromentisGroup> wanted, boolean newUser, Set<String> current) {
+        Set<String> held = newUser ? Set.of() : current != null ? current
+                : user.getRealmRoleMappingsStream().map(RoleModel::getId).collect(Collectors.toSet());
         Set<String> wantedIds = new HashSet<>();
         boolean changed = false;
         for (ClaromentisGroup role : wanted) {
@@ -109,15 +115,19 @@ final class MembershipMapper {
                 continue;
             }
             wantedIds.add(model.get().getId());
-            if (!current.containsKey(model.get().getId())) {
+            if (!held.contains(model.get().getId())) {
                 user.grantRole(model.get());
                 changed = true;
             }
         }
-        for (RoleModel role : current.values()) {
-            if (componentId.equals(role.getFirstAttribute(MANAGED_BY)) && !wantedIds.contains(role.getId())) {
-                user.deleteRoleMapping(role);
-                changed = true;
+        for (String id : held) {
+            if (!wantedIds.contains(id)) {
+                // Client roles and roles of other sources carry no mark of this component: left as they are.
+                RoleModel role = session.roles().getRoleById(realm, id);
+                if (role != null && componentId.equals(role.getFirstAttribute(MANAGED_BY))) {
+                    user.deleteRoleMapping(role);
+                    changed = true;
+                }
             }
         }
         return changed;

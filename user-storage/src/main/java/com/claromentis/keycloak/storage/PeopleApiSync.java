@@ -9,6 +9,7 @@ import com.claromentis.keycloak.peopleapi.UserQuery;
 import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import com.claromentis.keycloak.profile.ClaromentisUserMapper;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -78,6 +79,9 @@ final class PeopleApiSync {
         Map<Long, String> usernames = new HashMap<>();
         Set<String> presentNames = new HashSet<>();
         Map<Long, Long> unresolvedManagers = new HashMap<>();
+        // One statement for the Keycloak id of everyone imported before: each page then reads its people in three.
+        Map<Long, String> imported = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session ->
+                ImportedPage.importedIds(entityManager(session), realmId, model.getId()));
         Optional<SynchronizationResult> stopped = walk(client.streamUsers(UserQuery.all().withLimit(PAGE_SIZE)), user -> {
             usernames.put(user.id(), user.username());
             presentNames.add(user.username().toLowerCase(Locale.ROOT));
@@ -89,7 +93,7 @@ final class PeopleApiSync {
                     .groups(groups.getOrDefault(user.id(), List.of()))
                     .roles(roles.getOrDefault(user.id(), List.of()))
                     .build();
-        });
+        }, true, null, imported);
         if (stopped.isPresent()) {
             return stopped.get();
         }
@@ -99,33 +103,74 @@ final class PeopleApiSync {
         return result;
     }
 
-    /** Imports the users Claromentis changed since {@code since}; deletions are found only by a full sync. */
+    /**
+     * Imports the users Claromentis changed since {@code since}; deletions are found only by a full sync, and so are
+     * membership changes of people already imported: a membership change does not move a person's modified time,
+     * so a changed sync could not find it anyway, and reading every group's and role's member list for it would
+     * cost a changed sync as many requests as a full one. People new since the last sync are the exception: they
+     * get their groups and roles from their own lists (two requests each) once the walk is over.
+     */
     SynchronizationResult changedSince(Instant since) {
         // Keycloak records the end of the previous sync as its time, and Claromentis compares with its own clock:
         // asking for a little more than that catches changes made during that sync and a skew between the clocks.
         // A user whose data did not change is compared and left as it is.
         Instant from = since.minus(CHANGED_SYNC_OVERLAP);
-        Map<Long, List<ClaromentisGroup>> groups = config.syncGroups() ? memberships(client.groups()) : Map.of();
-        Map<Long, List<ClaromentisGroup>> roles = config.syncRoles() ? memberships(client.roles()) : Map.of();
         int[] seen = {0};
+        List<ClaromentisUser> added = new ArrayList<>();
         Optional<SynchronizationResult> stopped = walk(client.streamUsersModifiedSince(from), user -> {
             seen[0]++;
-            return user.toBuilder()
-                    .groups(groups.getOrDefault(user.id(), List.of()))
-                    .roles(roles.getOrDefault(user.id(), List.of()))
-                    .build();
-        });
+            return user;
+        }, false, added, null);
         if (stopped.isPresent()) {
             return stopped.get();
         }
+        addMemberships(added);
         LOG.infof("Provider '%s': changed-users sync since %s, %d Claromentis users read: %s", name, since, seen[0],
                 result.getStatus());
         return result;
     }
 
-    /** Imports a stream of users in transactions of {@link #TRANSACTION_SIZE}; stops at the configured bound. */
+    /** The groups and roles of people a changed sync added, from each person's own lists. */
+    private void addMemberships(List<ClaromentisUser> added) {
+        if (added.isEmpty() || !(config.syncGroups() || config.syncRoles())) {
+            return;
+        }
+        List<ClaromentisUser> detailed = new ArrayList<>(added.size());
+        for (ClaromentisUser person : added) {
+            try {
+                detailed.add(client.withDetails(person));
+            } catch (PeopleApiException e) {
+                // Imported already, without memberships: the next full sync brings them. Not a failed person.
+                LOG.warnf("Provider '%s': could not read the groups and roles of '%s' (%s); the next full sync adds them",
+                        name, LogSafe.of(person.username()), LogSafe.of(e.getMessage()));
+            }
+        }
+        for (int start = 0; start < detailed.size(); start += TRANSACTION_SIZE) {
+            List<ClaromentisUser> page = detailed.subList(start, Math.min(start + TRANSACTION_SIZE, detailed.size()));
+            try {
+                KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
+                    RealmModel realm = realmOf(session);
+                    flushAtCommitOnly(session);
+                    UserImport importer = new UserImport(session, realm, model.getId(), model.getName(), config, result);
+                    page.forEach(person -> importer.apply(person, null, true));
+                });
+            } catch (RuntimeException e) {
+                LOG.warnf("Provider '%s': the groups and roles of %d people new since the last sync were not added (%s); "
+                        + "the next full sync adds them", name, page.size(), LogSafe.of(e.getMessage()));
+            }
+        }
+    }
+
+    /**
+     * Imports a stream of users in transactions of {@link #TRANSACTION_SIZE}; stops at the configured bound.
+     * {@code memberships}: whether the users carry their complete groups and roles, to be applied; {@code added},
+     * when not null, collects the people imported for the first time; {@code imported}, when not null, maps the
+     * Claromentis id of everyone imported before to their Keycloak id, so each page reads its people at once.
+     */
     private Optional<SynchronizationResult> walk(Stream<ClaromentisUser> users,
-                                                 java.util.function.UnaryOperator<ClaromentisUser> complete) {
+                                                 java.util.function.UnaryOperator<ClaromentisUser> complete,
+                                                 boolean memberships, List<ClaromentisUser> added,
+                                                 Map<Long, String> imported) {
         int max = config.maxUsersPerSync();
         int count = 0;
         List<ClaromentisUser> page = new ArrayList<>();
@@ -133,7 +178,7 @@ final class PeopleApiSync {
         while (it.hasNext()) {
             ClaromentisUser user = it.next();
             if (++count > max) {
-                importPage(page);
+                importPage(page, memberships, added, imported);
                 LOG.errorf("Provider '%s': Claromentis listed more than %d users; sync stopped, no user was removed",
                         name, max);
                 return Optional.of(new FailedSync("Claromentis listed more than " + max + " users (the provider's "
@@ -141,15 +186,16 @@ final class PeopleApiSync {
             }
             page.add(complete.apply(user));
             if (page.size() == TRANSACTION_SIZE) {
-                importPage(page);
+                importPage(page, memberships, added, imported);
                 page = new ArrayList<>();
             }
         }
-        importPage(page);
+        importPage(page, memberships, added, imported);
         return Optional.empty();
     }
 
-    private void importPage(List<ClaromentisUser> page) {
+    private void importPage(List<ClaromentisUser> page, boolean memberships, List<ClaromentisUser> added,
+                            Map<Long, String> imported) {
         if (page.isEmpty()) {
             return;
         }
@@ -158,9 +204,11 @@ final class PeopleApiSync {
                 SynchronizationResult counts = new SynchronizationResult();
                 RealmModel realm = realmOf(session);
                 flushAtCommitOnly(session);
-                UserImport importer = new UserImport(session, realm, model.getId(), model.getName(), config, result);
+                ImportedPage known = imported == null || entityManager(session) == null ? null
+                        : ImportedPage.load(entityManager(session), imported, page);
+                UserImport importer = new UserImport(session, realm, model.getId(), model.getName(), config, result, known);
                 for (ClaromentisUser user : page) {
-                    importOne(importer, user, counts);
+                    importOne(importer, user, counts, memberships, added);
                 }
                 return counts;
             });
@@ -174,7 +222,8 @@ final class PeopleApiSync {
                     result.add(KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
                         SynchronizationResult counts = new SynchronizationResult();
                         RealmModel realm = realmOf(session);
-                        importOne(new UserImport(session, realm, model.getId(), model.getName(), config, result), user, counts);
+                        importOne(new UserImport(session, realm, model.getId(), model.getName(), config, result), user,
+                                counts, memberships, added);
                         return counts;
                     }));
                 } catch (RuntimeException userFailure) {
@@ -188,10 +237,16 @@ final class PeopleApiSync {
         }
     }
 
-    private void importOne(UserImport importer, ClaromentisUser user, SynchronizationResult counts) {
-        UserImport.Outcome outcome = importer.apply(user, null);
+    private void importOne(UserImport importer, ClaromentisUser user, SynchronizationResult counts,
+                           boolean memberships, List<ClaromentisUser> added) {
+        UserImport.Outcome outcome = importer.apply(user, null, memberships);
         switch (outcome.kind()) {
-            case ADDED -> counts.increaseAdded();
+            case ADDED -> {
+                counts.increaseAdded();
+                if (added != null) {
+                    added.add(user);
+                }
+            }
             case UPDATED -> counts.increaseUpdated();
             case UNCHANGED -> { }
             case SKIPPED, FAILED -> {
@@ -302,10 +357,16 @@ final class PeopleApiSync {
      * queries depends on its own unflushed writes.
      */
     private static void flushAtCommitOnly(KeycloakSession session) {
-        JpaConnectionProvider jpa = session.getProvider(JpaConnectionProvider.class);
-        if (jpa != null) {
-            jpa.getEntityManager().setFlushMode(FlushModeType.COMMIT);
+        EntityManager em = entityManager(session);
+        if (em != null) {
+            em.setFlushMode(FlushModeType.COMMIT);
         }
+    }
+
+    /** Keycloak's JPA store's entity manager, or null on a store that is not JPA. */
+    private static EntityManager entityManager(KeycloakSession session) {
+        JpaConnectionProvider jpa = session.getProvider(JpaConnectionProvider.class);
+        return jpa == null ? null : jpa.getEntityManager();
     }
 
     private static Map<Long, List<ClaromentisGroup>> memberships(GroupOperations operations) {

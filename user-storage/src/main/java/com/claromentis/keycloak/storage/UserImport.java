@@ -49,15 +49,23 @@ final class UserImport {
     private final String componentName;
     private final PeopleApiStorageConfig config;
     private final MembershipMapper memberships;
+    private final ImportedPage page;
 
     UserImport(KeycloakSession session, RealmModel realm, String componentId, String componentName,
                PeopleApiStorageConfig config, SyncReport report) {
+        this(session, realm, componentId, componentName, config, report, null);
+    }
+
+    /** @param page what a full sync's page already read of its people, or null to look each one up */
+    UserImport(KeycloakSession session, RealmModel realm, String componentId, String componentName,
+               PeopleApiStorageConfig config, SyncReport report, ImportedPage page) {
         this.session = session;
         this.realm = realm;
         this.componentId = componentId;
         this.componentName = componentName;
         this.config = config;
         this.memberships = new MembershipMapper(session, realm, componentId, componentName, report);
+        this.page = page;
     }
 
     /** The Keycloak user this component imported for Claromentis id {@code id}, or null. */
@@ -65,6 +73,22 @@ final class UserImport {
         if (id == null) {
             return null;
         }
+        if (page != null && page.covers(id)) {
+            String userId = page.userId(id);
+            UserModel user = userId == null ? null : local().getUserById(realm, userId);
+            if (user != null && componentId.equals(user.getFederationLink())) {
+                return user;
+            }
+            if (userId != null) {
+                // Changed since the sync read its map (removed, or relinked by an administrator): ask again.
+                return lookUp(id);
+            }
+            return null;
+        }
+        return lookUp(id);
+    }
+
+    private UserModel lookUp(Long id) {
         return local().searchForUserByUserAttributeStream(realm, ClaromentisProfile.CLAROMENTIS_ID, Long.toString(id))
                 .filter(user -> componentId.equals(user.getFederationLink()))
                 .findFirst().orElse(null);
@@ -75,6 +99,14 @@ final class UserImport {
      * found for them (e.g. by {@link org.keycloak.storage.user.ImportedUserValidation#validate}), or null to look it up.
      */
     Outcome apply(ClaromentisUser person, UserModel known) {
+        return apply(person, known, true);
+    }
+
+    /**
+     * As {@link #apply(ClaromentisUser, UserModel)}; {@code memberships} false leaves the user's groups and roles as
+     * they are, for a person read without them (a changed sync's list).
+     */
+    Outcome apply(ClaromentisUser person, UserModel known, boolean memberships) {
         String username = person.username();
         if (LogSafe.hasControlCharacters(username)) {
             return Outcome.failed("Claromentis user " + person.id() + " not imported: its username '" + LogSafe.of(username)
@@ -82,7 +114,10 @@ final class UserImport {
         }
         UserProvider local = local();
         UserModel target = known != null ? known : byClaromentisId(person.id());
-        UserModel byName = local.getUserByUsername(realm, username);
+        // A person found by id under the same username needs no look-up by name (nor, below, by an unchanged
+        // email): an unchanged person of a full sync then costs the one look-up by id.
+        UserModel byName = target != null && target.getUsername().equalsIgnoreCase(username) ? target
+                : local.getUserByUsername(realm, username);
         if (target == null && byName != null) {
             if (!componentId.equals(byName.getFederationLink())) {
                 return Outcome.skipped("'" + LogSafe.of(username) + "' skipped: Keycloak already has a user of that "
@@ -101,7 +136,8 @@ final class UserImport {
         }
         String email = person.email() == null || person.email().isBlank() ? null
                 : person.email().trim().toLowerCase(Locale.ROOT);
-        if (email != null && !realm.isDuplicateEmailsAllowed()) {
+        boolean sameEmail = target != null && email != null && email.equalsIgnoreCase(target.getEmail());
+        if (email != null && !sameEmail && !realm.isDuplicateEmailsAllowed()) {
             UserModel holder = local.getUserByEmail(realm, email);
             if (holder != null && (target == null || !holder.getId().equals(target.getId()))) {
                 return Outcome.failed("'" + LogSafe.of(username) + "' not imported: email already used by Keycloak user '"
@@ -133,11 +169,14 @@ final class UserImport {
                     + "waiting to be written back to Claromentis");
         }
         changed |= ClaromentisUserMapper.apply(withManager(person), target);
-        if (config.syncGroups()) {
-            changed |= memberships.syncGroups(target, person.groups(), added);
+        String loaded = target.getId();
+        if (memberships && config.syncGroups()) {
+            changed |= this.memberships.syncGroups(target, person.groups(), added,
+                    page == null ? null : page.groupIds(loaded));
         }
-        if (config.syncRoles()) {
-            changed |= memberships.syncRoles(target, person.roles(), added);
+        if (memberships && config.syncRoles()) {
+            changed |= this.memberships.syncRoles(target, person.roles(), added,
+                    page == null ? null : page.roleIds(loaded));
         }
         return new Outcome(added ? Kind.ADDED : changed ? Kind.UPDATED : Kind.UNCHANGED, target, null);
     }

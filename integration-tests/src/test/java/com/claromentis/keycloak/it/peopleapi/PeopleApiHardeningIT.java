@@ -222,8 +222,8 @@ class PeopleApiHardeningIT {
     class ChangedSync {
 
         @Test
-        @DisplayName("then memberships come from the group and role lists, no person is read again, nothing is updated")
-        void readsListsOnly(TestRealm realm) {
+        @DisplayName("then it reads the changed people's list only: no member list, no person again, nothing updated")
+        void readsChangedPeopleOnly(TestRealm realm) {
             Map<String, Long> before = sandbox.requestCounts();
 
             JsonNode result = PeopleApiComponent.changedSync(realm, componentId);
@@ -233,7 +233,39 @@ class PeopleApiHardeningIT {
             assertThat(diff(before, after, "GET /users/{id}/groups")).isZero();
             assertThat(diff(before, after, "GET /users/{id}/roles")).isZero();
             assertThat(diff(before, after, "GET /users/{id}")).isZero();
-            assertThat(diff(before, after, "GET /groups/{id}/users")).isEqualTo(sandbox.groups().size());
+            assertThat(diff(before, after, "GET /groups/{id}/users")).isZero();
+            assertThat(diff(before, after, "GET /roles/{id}/users")).isZero();
+        }
+
+        @Test
+        @DisplayName("then a person new in Claromentis arrives with their groups, and an existing person's new group waits for the full sync")
+        void newPersonWithGroupsExistingMembershipAtFullSync(TestRealm realm) {
+            SandboxGroup team = sandbox.addGroup("Changed Sync Team");
+            SandboxUser hire = sandbox.addUser(SandboxUser.builder("new.hire").firstname("New").surname("Hire")
+                    .email("new.hire@example.org").build());
+            sandbox.addGroupMember(team.id(), hire.id());
+            long lockOne = sandbox.findUserByUsername("lock.one").orElseThrow().id();
+            sandbox.addGroupMember(team.id(), lockOne);
+            Map<String, Long> before = sandbox.requestCounts();
+
+            JsonNode changed = PeopleApiComponent.changedSync(realm, componentId);
+
+            Map<String, Long> after = sandbox.requestCounts();
+            assertThat(changed.path("added").asInt()).as(changed.toString()).isEqualTo(1);
+            assertThat(groupPaths(realm, "new.hire")).contains("/claromentis/Changed Sync Team");
+            assertThat(groupPaths(realm, "lock.one")).doesNotContain("/claromentis/Changed Sync Team");
+            assertThat(diff(before, after, "GET /users/{id}/groups")).isEqualTo(1);
+            assertThat(diff(before, after, "GET /groups/{id}/users")).isZero();
+
+            PeopleApiComponent.fullSync(realm, componentId);
+
+            assertThat(groupPaths(realm, "lock.one")).contains("/claromentis/Changed Sync Team");
+        }
+
+        private List<String> groupPaths(TestRealm realm, String username) {
+            String id = realm.findUser(username).orElseThrow().getId();
+            return Arrays.stream(realm.admin().get(realm.adminPath() + "/users/" + id + "/groups", GroupRepresentation[].class))
+                    .map(GroupRepresentation::getPath).toList();
         }
     }
 

@@ -1,0 +1,119 @@
+package com.claromentis.keycloak.storage;
+
+import com.claromentis.keycloak.peopleapi.ClaromentisUser;
+import com.claromentis.keycloak.profile.ClaromentisProfile;
+import com.claromentis.keycloak.profile.ClaromentisUserMapper;
+import jakarta.persistence.EntityManager;
+import org.keycloak.models.jpa.entities.UserEntity;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a full sync's page of people already holds in Keycloak, read with three statements for the whole page
+ * (the users with their attributes, their group memberships, their role grants) instead of four or five per person.
+ * Keycloak's JPA store finds users it has already read in its persistence context, so the look-ups that follow cost
+ * no statement; a person who is unchanged then costs none at all, and a full sync of people who did not change
+ * costs time that grows with the pages, not with the statements per person.
+ *
+ * <p>Built from the Claromentis-id-to-user map of the whole provider, read once per full sync
+ * ({@link #importedIds}); only the users of this page are loaded, and only for this page's transaction.
+ */
+final class ImportedPage {
+
+    private final Set<Long> covered;
+    private final Map<Long, String> userIds;
+    private final Map<String, Set<String>> groupIds;
+    private final Map<String, Set<String>> roleIds;
+
+    private ImportedPage(Set<Long> covered, Map<Long, String> userIds, Map<String, Set<String>> groupIds,
+                         Map<String, Set<String>> roleIds) {
+        this.covered = covered;
+        this.userIds = userIds;
+        this.groupIds = groupIds;
+        this.roleIds = roleIds;
+    }
+
+    /**
+     * Claromentis id to Keycloak user id of every user the component imported, in one statement; an id that is
+     * not a number (edited by hand) is left out, and its user is then looked up the slow way, as before.
+     */
+    static Map<Long, String> importedIds(EntityManager em, String realmId, String componentId) {
+        Map<Long, String> ids = new HashMap<>();
+        List<Object[]> rows = em.createQuery("select a.value, a.user.id from UserAttributeEntity a where a.name = :name"
+                        + " and a.user.realmId = :realmId and a.user.federationLink = :componentId", Object[].class)
+                .setParameter("name", ClaromentisProfile.CLAROMENTIS_ID)
+                .setParameter("realmId", realmId)
+                .setParameter("componentId", componentId)
+                .getResultList();
+        for (Object[] row : rows) {
+            Long id = ClaromentisUserMapper.parseId((String) row[0]);
+            if (id != null) {
+                ids.put(id, (String) row[1]);
+            }
+        }
+        return ids;
+    }
+
+    /** Loads the users of {@code people} that {@code imported} knows, their memberships and grants, into {@code em}. */
+    static ImportedPage load(EntityManager em, Map<Long, String> imported, Collection<ClaromentisUser> people) {
+        Set<Long> covered = new HashSet<>();
+        Map<Long, String> userIds = new HashMap<>();
+        for (ClaromentisUser person : people) {
+            if (person.id() != null) {
+                covered.add(person.id());
+                String userId = imported.get(person.id());
+                if (userId != null) {
+                    userIds.put(person.id(), userId);
+                }
+            }
+        }
+        Map<String, Set<String>> groups = new HashMap<>();
+        Map<String, Set<String>> roles = new HashMap<>();
+        if (!userIds.isEmpty()) {
+            Collection<String> ids = userIds.values();
+            // Read into the persistence context: the store's look-up by id then finds each user with its attributes.
+            em.createQuery("select distinct u from UserEntity u left join fetch u.attributes where u.id in :ids",
+                    UserEntity.class).setParameter("ids", ids).getResultList();
+            collect(em.createQuery("select m.user.id, m.groupId from UserGroupMembershipEntity m where m.user.id in :ids",
+                    Object[].class).setParameter("ids", ids).getResultList(), groups);
+            collect(em.createQuery("select m.user.id, m.roleId from UserRoleMappingEntity m where m.user.id in :ids",
+                    Object[].class).setParameter("ids", ids).getResultList(), roles);
+            userIds.values().forEach(id -> {
+                groups.putIfAbsent(id, Set.of());
+                roles.putIfAbsent(id, Set.of());
+            });
+        }
+        return new ImportedPage(covered, userIds, groups, roles);
+    }
+
+    /** Whether this page answers for Claromentis id {@code id} (a person of the page). */
+    boolean covers(Long id) {
+        return id != null && covered.contains(id);
+    }
+
+    /** The Keycloak user id imported for a covered Claromentis id, or null when none was. */
+    String userId(Long id) {
+        return userIds.get(id);
+    }
+
+    /** Group ids the user is a member of, or null when this page did not load the user. */
+    Set<String> groupIds(String userId) {
+        return groupIds.get(userId);
+    }
+
+    /** Role ids granted to the user directly, or null when this page did not load the user. */
+    Set<String> roleIds(String userId) {
+        return roleIds.get(userId);
+    }
+
+    private static void collect(List<Object[]> rows, Map<String, Set<String>> into) {
+        for (Object[] row : rows) {
+            into.computeIfAbsent((String) row[0], id -> new HashSet<>()).add((String) row[1]);
+        }
+    }
+}
