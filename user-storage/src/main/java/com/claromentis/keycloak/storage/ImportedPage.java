@@ -59,6 +59,20 @@ final class ImportedPage {
         return ids;
     }
 
+    /**
+     * Id and username of every user the component imported (service accounts are never federated), in one
+     * statement: a full sync's removal check reads no user's attributes.
+     */
+    static List<String[]> usersOf(EntityManager em, String realmId, String componentId) {
+        return em.createQuery("select u.id, u.username from UserEntity u where u.realmId = :realmId"
+                        + " and u.federationLink = :componentId and u.serviceAccountClientLink is null", Object[].class)
+                .setParameter("realmId", realmId)
+                .setParameter("componentId", componentId)
+                .getResultList().stream()
+                .map(row -> new String[]{(String) row[0], (String) row[1]})
+                .toList();
+    }
+
     /** Loads the users of {@code people} that {@code imported} knows, their memberships and grants, into {@code em}. */
     static ImportedPage load(EntityManager em, Map<Long, String> imported, Collection<ClaromentisUser> people) {
         Set<Long> covered = new HashSet<>();

@@ -8,7 +8,6 @@ import com.claromentis.keycloak.peopleapi.PeopleApiClient;
 import com.claromentis.keycloak.peopleapi.UserQuery;
 import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
-import com.claromentis.keycloak.profile.ClaromentisUserMapper;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 import org.jboss.logging.Logger;
@@ -98,7 +97,7 @@ final class PeopleApiSync {
             return stopped.get();
         }
         resolveManagers(unresolvedManagers, usernames);
-        removeMissing(usernames.keySet(), presentNames);
+        removeMissing(usernames.keySet(), presentNames, imported);
         LOG.infof("Provider '%s': full sync of %d Claromentis users: %s", name, usernames.size(), result.getStatus());
         return result;
     }
@@ -280,12 +279,17 @@ final class PeopleApiSync {
         });
     }
 
-    private void removeMissing(Set<Long> presentIds, Set<String> presentNames) {
+    /**
+     * @param imported Claromentis id to Keycloak id of the users imported before this sync (read at its start):
+     *                 their ids are known without reading each user's attributes; users imported by this sync are
+     *                 present by definition
+     */
+    private void removeMissing(Set<Long> presentIds, Set<String> presentNames, Map<Long, String> imported) {
+        Map<String, Long> claromentisIds = new HashMap<>();
+        imported.forEach((claromentisId, userId) -> claromentisIds.put(userId, claromentisId));
         List<Imported> missing = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session ->
-                UserStoragePrivateUtil.userLocalStorage(session)
-                        .searchForUserStream(realmOf(session), Map.of(UserModel.INCLUDE_SERVICE_ACCOUNT, "false"))
-                        .filter(user -> model.getId().equals(user.getFederationLink()))
-                        .map(user -> new Imported(user.getId(), user.getUsername(), ClaromentisUserMapper.claromentisId(user)))
+                ImportedPage.usersOf(entityManager(session), realmId, model.getId()).stream()
+                        .map(user -> new Imported(user[0], user[1], claromentisIds.get(user[0])))
                         // Followed by Claromentis id: a person renamed there is present under the new name.
                         .filter(user -> user.claromentisId() != null ? !presentIds.contains(user.claromentisId())
                                 : !presentNames.contains(user.username().toLowerCase(Locale.ROOT)))
