@@ -75,7 +75,7 @@ final class DatabaseStatements {
 
         static final Counts NONE = new Counts(Map.of());
         private static final java.util.Set<String> BOOKKEEPING = java.util.Set.of("component_config", "component",
-                "server_config");
+                "server_config", "claromentis_lease", "offline_user_session", "offline_client_session");
 
         private static boolean isQuery(String key) {
             return key.startsWith("select ") || isWrite(key);
@@ -101,8 +101,9 @@ final class DatabaseStatements {
 
         /**
          * Rows written outside the tables where Keycloak and the bundle keep a sync's own bookkeeping (Keycloak
-         * rewrites the provider's component configuration to save the last-sync time; the bundle records the run in
-         * the server configuration): the rows that would grow with the people.
+         * rewrites the provider's component configuration to save the last-sync time; the bundle takes the sync's
+         * lease and records the run in the server configuration; Keycloak 26 stores the session of the administrator
+         * who asked for the sync): the rows that would grow with the people.
          */
         long rowsWrittenForPeople() {
             return rowsWrittenByTable().entrySet().stream().filter(e -> !BOOKKEEPING.contains(e.getKey()))

@@ -127,7 +127,8 @@ final class ImportResults implements Report {
         if (postgres()) {
             double rows = unchangedRowsWritten();
             md.append(String.format(Locale.ROOT, "| unchanged full sync: rows written for the people (median; besides "
-                    + "%.0f rows of the sync's own bookkeeping: Keycloak's last-sync time, the bundle's sync record) "
+                    + "%.0f rows of the sync's own bookkeeping: Keycloak's last-sync time, the sync's lease and record, the "
+                    + "administrator's session) "
                     + "| %.0f | nothing: %s |%n", unchangedBookkeepingRows(), rows, verdict(rows == 0)));
         }
         double changedTime = changedTimeShare();
@@ -181,12 +182,7 @@ final class ImportResults implements Report {
 
     @Override
     public Map<String, Object> json() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("date", date.toString());
-        json.put("cores", Runtime.getRuntime().availableProcessors());
-        json.put("loadAverage", Map.of("start", Stats.round(loadAtStart, 2), "end", Stats.round(loadAtEnd, 2)));
-        json.put("java", System.getProperty("java.version"));
-        json.put("keycloak", keycloakVersion);
+        Map<String, Object> json = Results.runHeader(date, loadAtStart, loadAtEnd, keycloakVersion);
         json.put("settings", Map.of("users", settings.users(), "groups", settings.groups(), "groupSize", settings.groupSize(),
                 "roles", settings.roles(), "roleSize", settings.roleSize(), "changed", settings.changed(),
                 "warmUpUsers", settings.warmUpUsers(), "scaleUsers", settings.scaleUsers(), "database", settings.database()));

@@ -63,10 +63,7 @@ final class OpenLdapCompany implements AutoCloseable {
      * stops any slapd it finds left in its folder) and fills it as {@code settings} says.
      */
     static OpenLdapCompany start(Path workDir, DirectorySyncSettings settings) {
-        if (System.getProperty(WORK_DIR_PROPERTY) == null) {
-            System.setProperty(WORK_DIR_PROPERTY, workDir.resolve("directories").toString());
-        }
-        Slapd slapd = Slapd.start();
+        Slapd slapd = startSlapd(workDir);
         try {
             long start = System.nanoTime();
             String people = slapd.peopleDn();
@@ -99,10 +96,7 @@ final class OpenLdapCompany implements AutoCloseable {
      * LDAP import and the People API sync have the same people, fields and memberships to write.
      */
     static OpenLdapCompany copyOf(Path workDir, SandboxServer company, SandboxServer warmUp) {
-        if (System.getProperty(WORK_DIR_PROPERTY) == null) {
-            System.setProperty(WORK_DIR_PROPERTY, workDir.resolve("directories").toString());
-        }
-        Slapd slapd = Slapd.start();
+        Slapd slapd = startSlapd(workDir);
         try {
             long start = System.nanoTime();
             String people = slapd.peopleDn();
@@ -145,6 +139,13 @@ final class OpenLdapCompany implements AutoCloseable {
             slapd.addUser(entry.build());
         });
         return dns;
+    }
+
+    private static Slapd startSlapd(Path workDir) {
+        if (System.getProperty(WORK_DIR_PROPERTY) == null) {
+            System.setProperty(WORK_DIR_PROPERTY, workDir.resolve("directories").toString());
+        }
+        return Slapd.start();
     }
 
     /** Where {@link #copyOf} put the roles; null for a generated company. */

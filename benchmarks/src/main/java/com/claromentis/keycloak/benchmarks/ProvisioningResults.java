@@ -109,12 +109,7 @@ final class ProvisioningResults implements Report {
 
     @Override
     public Map<String, Object> json() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("date", date.toString());
-        json.put("cores", Runtime.getRuntime().availableProcessors());
-        json.put("loadAverage", Map.of("start", Stats.round(loadAtStart, 2), "end", Stats.round(loadAtEnd, 2)));
-        json.put("java", System.getProperty("java.version"));
-        json.put("keycloak", keycloakVersion);
+        Map<String, Object> json = Results.runHeader(date, loadAtStart, loadAtEnd, keycloakVersion);
         json.put("outboxSettings", outboxSettings);
         Map<String, Object> raw = new LinkedHashMap<>();
         raw.put("usersPerRun", settings.baselineUsers());

@@ -32,6 +32,17 @@ final class Results implements Report {
         this.logins = logins;
     }
 
+    /** What every results file starts with: when, on what machine and load, which Java and Keycloak. */
+    static Map<String, Object> runHeader(LocalDate date, double loadAtStart, double loadAtEnd, String keycloakVersion) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("date", date.toString());
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("loadAverage", Map.of("start", Stats.round(loadAtStart, 2), "end", Stats.round(loadAtEnd, 2)));
+        json.put("java", System.getProperty("java.version"));
+        json.put("keycloak", keycloakVersion);
+        return json;
+    }
+
     /**
      * The one-minute load average: other work on the machine slows the sync and the baseline differently, so a
      * figure taken on a busy machine says so.
@@ -83,12 +94,7 @@ final class Results implements Report {
 
     @Override
     public Map<String, Object> json() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("date", date.toString());
-        json.put("cores", Runtime.getRuntime().availableProcessors());
-        json.put("loadAverage", Map.of("start", Stats.round(loadAtStart, 2), "end", Stats.round(loadAtEnd, 2)));
-        json.put("java", System.getProperty("java.version"));
-        json.put("keycloak", keycloakVersion);
+        Map<String, Object> json = Results.runHeader(date, loadAtStart, loadAtEnd, keycloakVersion);
         json.put("users", settings.users());
         json.put("groups", Map.of("count", settings.groups(), "members", settings.groupSize()));
         json.put("roles", Map.of("count", settings.roles(), "members", settings.roleSize()));

@@ -73,6 +73,33 @@ final class ImportedPage {
                 .toList();
     }
 
+    /**
+     * As {@link #load} for a changed sync, which has no map of the whole provider: the page's people are found by
+     * their Claromentis ids in one statement first.
+     */
+    static ImportedPage loadByIds(EntityManager em, String realmId, String componentId, Collection<ClaromentisUser> people) {
+        List<String> values = people.stream().map(ClaromentisUser::id).filter(java.util.Objects::nonNull)
+                .map(String::valueOf).toList();
+        Map<Long, String> imported = new HashMap<>();
+        if (!values.isEmpty()) {
+            List<Object[]> rows = em.createQuery("select a.value, a.user.id from UserAttributeEntity a where a.name = :name"
+                            + " and a.value in :values and a.user.realmId = :realmId and a.user.federationLink = :componentId",
+                            Object[].class)
+                    .setParameter("name", ClaromentisProfile.CLAROMENTIS_ID)
+                    .setParameter("values", values)
+                    .setParameter("realmId", realmId)
+                    .setParameter("componentId", componentId)
+                    .getResultList();
+            for (Object[] row : rows) {
+                Long id = ClaromentisUserMapper.parseId((String) row[0]);
+                if (id != null) {
+                    imported.put(id, (String) row[1]);
+                }
+            }
+        }
+        return load(em, imported, people);
+    }
+
     /** Loads the users of {@code people} that {@code imported} knows, their memberships and grants, into {@code em}. */
     static ImportedPage load(EntityManager em, Map<Long, String> imported, Collection<ClaromentisUser> people) {
         Set<Long> covered = new HashSet<>();

@@ -164,7 +164,8 @@ final class PeopleApiSync {
      * Imports a stream of users in transactions of {@link #TRANSACTION_SIZE}; stops at the configured bound.
      * {@code memberships}: whether the users carry their complete groups and roles, to be applied; {@code added},
      * when not null, collects the people imported for the first time; {@code imported}, when not null, maps the
-     * Claromentis id of everyone imported before to their Keycloak id, so each page reads its people at once.
+     * Claromentis id of everyone imported before to their Keycloak id; without it (a changed sync) each page first
+     * finds its people by their Claromentis ids in one statement. Either way a page reads its people at once.
      */
     private Optional<SynchronizationResult> walk(Stream<ClaromentisUser> users,
                                                  java.util.function.UnaryOperator<ClaromentisUser> complete,
@@ -203,8 +204,9 @@ final class PeopleApiSync {
                 SynchronizationResult counts = new SynchronizationResult();
                 RealmModel realm = realmOf(session);
                 flushAtCommitOnly(session);
-                ImportedPage known = imported == null || entityManager(session) == null ? null
-                        : ImportedPage.load(entityManager(session), imported, page);
+                EntityManager em = entityManager(session);
+                ImportedPage known = em == null ? null : imported != null ? ImportedPage.load(em, imported, page)
+                        : ImportedPage.loadByIds(em, realmId, model.getId(), page);
                 UserImport importer = new UserImport(session, realm, model.getId(), model.getName(), config, result, known);
                 for (ClaromentisUser user : page) {
                     importOne(importer, user, counts, memberships, added);
