@@ -3,7 +3,7 @@
 # benchmark(s) on a real Keycloak with the bundle. Not part of `mvn verify`.
 #   ./run-benchmarks.sh [--quick] [import|sync|provisioning|directory|graph|signin|all] [-Dbench.*=...]
 # Default: all, one after the other (the full mode, about an hour on 2 cores). --quick runs every chosen benchmark
-# with smaller counts (a tenth to a fifth of the people, changes and sign-ins; under 10 minutes for all of them).
+# with smaller counts (a tenth to a fifth of the people, changes and sign-ins; about 10 minutes for all of them on 2 cores).
 # Options pass through as -Dbench.* and win over --quick's, e.g. ./run-benchmarks.sh import -Dbench.stackSamples=10.
 # Needs Java 17 and Maven; import and directory also need Debian's slapd (apt-get install -y slapd ldap-utils),
 # import needs PostgreSQL (apt-get install -y postgresql) unless run with -Dbench.database=dev-file.
@@ -21,7 +21,7 @@ esac
 quick_options() {
   $quick || return 0
   case "$1" in
-    ImportBenchmark) echo "-Dbench.users=2000 -Dbench.warmUpUsers=500 -Dbench.scaleUsers=20000" ;;
+    ImportBenchmark) echo "-Dbench.users=1000 -Dbench.changed=10 -Dbench.warmUpUsers=300 -Dbench.scaleUsers=10000" ;;
     PeopleApiSyncBenchmark) echo "-Dbench.users=2000 -Dbench.groupSize=100 -Dbench.roleSize=400" ;;
     ProvisioningBenchmark) echo "-Dbench.changes=500 -Dbench.liveChanges=0 -Dbench.baselineUsers=300 -Dbench.signIns=50 -Dbench.latencyChanges=200" ;;
     DirectorySyncBenchmark) echo "-Dbench.directoryUsers=1000 -Dbench.directoryWarmUpUsers=200" ;;
