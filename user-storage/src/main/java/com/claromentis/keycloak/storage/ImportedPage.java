@@ -43,13 +43,17 @@ final class ImportedPage {
      * not a number (edited by hand) is left out, and its user is then looked up the slow way, as before.
      */
     static Map<Long, String> importedIds(EntityManager em, String realmId, String componentId) {
-        Map<Long, String> ids = new HashMap<>();
-        List<Object[]> rows = em.createQuery("select a.value, a.user.id from UserAttributeEntity a where a.name = :name"
+        return byClaromentisId(em.createQuery("select a.value, a.user.id from UserAttributeEntity a where a.name = :name"
                         + " and a.user.realmId = :realmId and a.user.federationLink = :componentId", Object[].class)
                 .setParameter("name", ClaromentisProfile.CLAROMENTIS_ID)
                 .setParameter("realmId", realmId)
                 .setParameter("componentId", componentId)
-                .getResultList();
+                .getResultList());
+    }
+
+    /** (stored Claromentis id, user id) rows as a map; an id that is not a number is left out. */
+    private static Map<Long, String> byClaromentisId(List<Object[]> rows) {
+        Map<Long, String> ids = new HashMap<>();
         for (Object[] row : rows) {
             Long id = ClaromentisUserMapper.parseId((String) row[0]);
             if (id != null) {
@@ -80,23 +84,14 @@ final class ImportedPage {
     static ImportedPage loadByIds(EntityManager em, String realmId, String componentId, Collection<ClaromentisUser> people) {
         List<String> values = people.stream().map(ClaromentisUser::id).filter(java.util.Objects::nonNull)
                 .map(String::valueOf).toList();
-        Map<Long, String> imported = new HashMap<>();
-        if (!values.isEmpty()) {
-            List<Object[]> rows = em.createQuery("select a.value, a.user.id from UserAttributeEntity a where a.name = :name"
-                            + " and a.value in :values and a.user.realmId = :realmId and a.user.federationLink = :componentId",
-                            Object[].class)
-                    .setParameter("name", ClaromentisProfile.CLAROMENTIS_ID)
-                    .setParameter("values", values)
-                    .setParameter("realmId", realmId)
-                    .setParameter("componentId", componentId)
-                    .getResultList();
-            for (Object[] row : rows) {
-                Long id = ClaromentisUserMapper.parseId((String) row[0]);
-                if (id != null) {
-                    imported.put(id, (String) row[1]);
-                }
-            }
-        }
+        Map<Long, String> imported = values.isEmpty() ? Map.of() : byClaromentisId(em.createQuery(
+                        "select a.value, a.user.id from UserAttributeEntity a where a.name = :name and a.value in :values"
+                                + " and a.user.realmId = :realmId and a.user.federationLink = :componentId", Object[].class)
+                .setParameter("name", ClaromentisProfile.CLAROMENTIS_ID)
+                .setParameter("values", values)
+                .setParameter("realmId", realmId)
+                .setParameter("componentId", componentId)
+                .getResultList());
         return load(em, imported, people);
     }
 
