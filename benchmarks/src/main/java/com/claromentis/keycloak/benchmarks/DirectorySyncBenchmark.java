@@ -117,7 +117,7 @@ public final class DirectorySyncBenchmark {
         step("  slapd filled in %.1f s (%s)", company.fillSeconds(), company.ldapUrl());
 
         KeycloakServerOptions.Builder options = KeycloakServerOptions.builder();
-        if (ImportSettings.POSTGRES.equals(settings.database())) {
+        if (Knobs.POSTGRES.equals(settings.database())) {
             DatabaseStatements.forKeycloak(run, options);
         }
         KeycloakServer keycloak = run.startKeycloak(options.build());

@@ -30,9 +30,7 @@ record DirectorySyncSettings(
         Knobs.require(warmUpUsers, 0, 50_000, "bench.directoryWarmUpUsers");
         Knobs.require(syncTimeoutMinutes, 1, 240, "bench.syncTimeoutMinutes");
         Knobs.require(drainTimeoutMinutes, 1, 240, "bench.drainTimeoutMinutes");
-        if (!ImportSettings.POSTGRES.equals(database) && !ImportSettings.DEV_FILE.equals(database)) {
-            throw new IllegalArgumentException("bench.database must be postgres or dev-file, not " + database);
-        }
+        Knobs.requireDatabase(database);
     }
 
     static DirectorySyncSettings fromSystemProperties() {
@@ -46,6 +44,6 @@ record DirectorySyncSettings(
                 Integer.getInteger("bench.directoryWarmUpUsers", Math.min(1_000, users)),
                 Integer.getInteger("bench.syncTimeoutMinutes", 60),
                 Integer.getInteger("bench.drainTimeoutMinutes", 30),
-                System.getProperty("bench.database", ImportSettings.DEV_FILE));
+                System.getProperty("bench.database", Knobs.DEV_FILE));
     }
 }

@@ -111,7 +111,7 @@ public final class ImportBenchmark {
         KeycloakServerOptions.Builder options = KeycloakServerOptions.builder()
                 .environment("JAVA_OPTS_APPEND", "-Djava.net.preferIPv4Stack=true -Dquarkus.transaction-manager.default-transaction-timeout=3600");
         DatabaseStatements statements = null;
-        if (ImportSettings.POSTGRES.equals(settings.database())) {
+        if (Knobs.POSTGRES.equals(settings.database())) {
             statements = DatabaseStatements.forKeycloak(run, options);
         }
         KeycloakServer keycloak = run.startKeycloak(options.build());

@@ -92,7 +92,7 @@ final class ImportResults implements Report {
     }
 
     private boolean postgres() {
-        return ImportSettings.POSTGRES.equals(settings.database());
+        return Knobs.POSTGRES.equals(settings.database());
     }
 
     @Override

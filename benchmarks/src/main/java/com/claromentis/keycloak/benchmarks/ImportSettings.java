@@ -20,9 +20,6 @@ record ImportSettings(
         int syncTimeoutMinutes,
         String database) {
 
-    static final String POSTGRES = "postgres";
-    static final String DEV_FILE = "dev-file";
-
     ImportSettings {
         Knobs.require(users, 10, 200_000, "bench.users");
         Knobs.require(groups, 0, 1_000, "bench.groups");
@@ -34,9 +31,7 @@ record ImportSettings(
         Knobs.require(warmUpUsers, 0, 50_000, "bench.warmUpUsers");
         Knobs.require(scaleUsers, 0, 1_000_000, "bench.scaleUsers");
         Knobs.require(syncTimeoutMinutes, 1, 240, "bench.syncTimeoutMinutes");
-        if (!POSTGRES.equals(database) && !DEV_FILE.equals(database)) {
-            throw new IllegalArgumentException("bench.database must be " + POSTGRES + " or " + DEV_FILE + ", not " + database);
-        }
+        Knobs.requireDatabase(database);
     }
 
     /** How many times the scale run's company is larger: its groups and roles grow by the same factor. */
@@ -58,6 +53,6 @@ record ImportSettings(
                 Integer.getInteger("bench.warmUpUsers", Math.min(1_000, users)),
                 Integer.getInteger("bench.scaleUsers", users * 10),
                 Integer.getInteger("bench.syncTimeoutMinutes", 60),
-                System.getProperty("bench.database", POSTGRES));
+                System.getProperty("bench.database", Knobs.POSTGRES));
     }
 }

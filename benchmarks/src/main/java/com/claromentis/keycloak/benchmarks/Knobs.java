@@ -6,7 +6,18 @@ package com.claromentis.keycloak.benchmarks;
  */
 final class Knobs {
 
+    /** {@code bench.database}: a fresh PostgreSQL started for the run, as in production. */
+    static final String POSTGRES = "postgres";
+    /** {@code bench.database}: Keycloak's own H2 file database, as in development. */
+    static final String DEV_FILE = "dev-file";
+
     private Knobs() {
+    }
+
+    static void requireDatabase(String value) {
+        if (!POSTGRES.equals(value) && !DEV_FILE.equals(value)) {
+            throw new IllegalArgumentException("bench.database must be " + POSTGRES + " or " + DEV_FILE + ", not " + value);
+        }
     }
 
     static int integer(String name, int fallback, int min, int max) {

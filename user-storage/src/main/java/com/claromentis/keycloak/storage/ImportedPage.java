@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -20,8 +21,9 @@ import java.util.Set;
  * no statement; a person who is unchanged then costs none at all, and a full sync of people who did not change
  * costs time that grows with the pages, not with the statements per person.
  *
- * <p>Built from the Claromentis-id-to-user map of the whole provider, read once per full sync
- * ({@link #importedIds}); only the users of this page are loaded, and only for this page's transaction.
+ * <p>A full sync builds it from the Claromentis-id-to-user map of the whole provider, read once at its start
+ * ({@link #importedIds}); a changed sync finds its page's people by id in one statement and reads no memberships,
+ * as it applies none ({@link #loadByIds}). Only the users of this page are loaded, for this page's transaction.
  */
 final class ImportedPage {
 
@@ -78,11 +80,11 @@ final class ImportedPage {
     }
 
     /**
-     * As {@link #load} for a changed sync, which has no map of the whole provider: the page's people are found by
-     * their Claromentis ids in one statement first.
+     * For a changed sync, which has no map of the whole provider and applies no memberships: the page's people are
+     * found by their Claromentis ids in one statement, then loaded with their attributes.
      */
     static ImportedPage loadByIds(EntityManager em, String realmId, String componentId, Collection<ClaromentisUser> people) {
-        List<String> values = people.stream().map(ClaromentisUser::id).filter(java.util.Objects::nonNull)
+        List<String> values = people.stream().map(ClaromentisUser::id).filter(Objects::nonNull)
                 .map(String::valueOf).toList();
         Map<Long, String> imported = values.isEmpty() ? Map.of() : byClaromentisId(em.createQuery(
                         "select a.value, a.user.id from UserAttributeEntity a where a.name = :name and a.value in :values"
@@ -92,11 +94,16 @@ final class ImportedPage {
                 .setParameter("realmId", realmId)
                 .setParameter("componentId", componentId)
                 .getResultList());
-        return load(em, imported, people);
+        return load(em, imported, people, false);
     }
 
     /** Loads the users of {@code people} that {@code imported} knows, their memberships and grants, into {@code em}. */
     static ImportedPage load(EntityManager em, Map<Long, String> imported, Collection<ClaromentisUser> people) {
+        return load(em, imported, people, true);
+    }
+
+    private static ImportedPage load(EntityManager em, Map<Long, String> imported, Collection<ClaromentisUser> people,
+                                     boolean memberships) {
         Set<Long> covered = new HashSet<>();
         Map<Long, String> userIds = new HashMap<>();
         for (ClaromentisUser person : people) {
@@ -115,14 +122,16 @@ final class ImportedPage {
             // Read into the persistence context: the store's look-up by id then finds each user with its attributes.
             em.createQuery("select distinct u from UserEntity u left join fetch u.attributes where u.id in :ids",
                     UserEntity.class).setParameter("ids", ids).getResultList();
-            collect(em.createQuery("select m.user.id, m.groupId from UserGroupMembershipEntity m where m.user.id in :ids",
-                    Object[].class).setParameter("ids", ids).getResultList(), groups);
-            collect(em.createQuery("select m.user.id, m.roleId from UserRoleMappingEntity m where m.user.id in :ids",
-                    Object[].class).setParameter("ids", ids).getResultList(), roles);
-            userIds.values().forEach(id -> {
-                groups.putIfAbsent(id, Set.of());
-                roles.putIfAbsent(id, Set.of());
-            });
+            if (memberships) {
+                collect(em.createQuery("select m.user.id, m.groupId from UserGroupMembershipEntity m where m.user.id in :ids",
+                        Object[].class).setParameter("ids", ids).getResultList(), groups);
+                collect(em.createQuery("select m.user.id, m.roleId from UserRoleMappingEntity m where m.user.id in :ids",
+                        Object[].class).setParameter("ids", ids).getResultList(), roles);
+                userIds.values().forEach(id -> {
+                    groups.putIfAbsent(id, Set.of());
+                    roles.putIfAbsent(id, Set.of());
+                });
+            }
         }
         return new ImportedPage(covered, userIds, groups, roles);
     }
@@ -137,12 +146,12 @@ final class ImportedPage {
         return userIds.get(id);
     }
 
-    /** Group ids the user is a member of, or null when this page did not load the user. */
+    /** Group ids the user is a member of, or null when this page did not read them (then the caller does). */
     Set<String> groupIds(String userId) {
         return groupIds.get(userId);
     }
 
-    /** Role ids granted to the user directly, or null when this page did not load the user. */
+    /** Role ids granted to the user directly, or null when this page did not read them (then the caller does). */
     Set<String> roleIds(String userId) {
         return roleIds.get(userId);
     }

@@ -92,7 +92,7 @@ final class PeopleApiSync {
                     .groups(groups.getOrDefault(user.id(), List.of()))
                     .roles(roles.getOrDefault(user.id(), List.of()))
                     .build();
-        }, true, null, imported);
+        }, Pass.full(imported));
         if (stopped.isPresent()) {
             return stopped.get();
         }
@@ -115,15 +115,15 @@ final class PeopleApiSync {
         // A user whose data did not change is compared and left as it is.
         Instant from = since.minus(CHANGED_SYNC_OVERLAP);
         int[] seen = {0};
-        List<ClaromentisUser> added = new ArrayList<>();
+        Pass pass = Pass.changed();
         Optional<SynchronizationResult> stopped = walk(client.streamUsersModifiedSince(from), user -> {
             seen[0]++;
             return user;
-        }, false, added, null);
+        }, pass);
         if (stopped.isPresent()) {
             return stopped.get();
         }
-        addMemberships(added);
+        addMemberships(pass.added());
         LOG.infof("Provider '%s': changed-users sync since %s, %d Claromentis users read: %s", name, since, seen[0],
                 result.getStatus());
         return result;
@@ -148,9 +148,8 @@ final class PeopleApiSync {
             List<ClaromentisUser> page = detailed.subList(start, Math.min(start + TRANSACTION_SIZE, detailed.size()));
             try {
                 KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
-                    RealmModel realm = realmOf(session);
                     flushAtCommitOnly(session);
-                    UserImport importer = new UserImport(session, realm, model.getId(), model.getName(), config, result);
+                    UserImport importer = importer(session, null);
                     page.forEach(person -> importer.apply(person, null, true));
                 });
             } catch (RuntimeException e) {
@@ -160,17 +159,9 @@ final class PeopleApiSync {
         }
     }
 
-    /**
-     * Imports a stream of users in transactions of {@link #TRANSACTION_SIZE}; stops at the configured bound.
-     * {@code memberships}: whether the users carry their complete groups and roles, to be applied; {@code added},
-     * when not null, collects the people imported for the first time; {@code imported}, when not null, maps the
-     * Claromentis id of everyone imported before to their Keycloak id; without it (a changed sync) each page first
-     * finds its people by their Claromentis ids in one statement. Either way a page reads its people at once.
-     */
+    /** Imports a stream of users in transactions of {@link #TRANSACTION_SIZE}; stops at the configured bound. */
     private Optional<SynchronizationResult> walk(Stream<ClaromentisUser> users,
-                                                 java.util.function.UnaryOperator<ClaromentisUser> complete,
-                                                 boolean memberships, List<ClaromentisUser> added,
-                                                 Map<Long, String> imported) {
+                                                 java.util.function.UnaryOperator<ClaromentisUser> complete, Pass pass) {
         int max = config.maxUsersPerSync();
         int count = 0;
         List<ClaromentisUser> page = new ArrayList<>();
@@ -178,7 +169,7 @@ final class PeopleApiSync {
         while (it.hasNext()) {
             ClaromentisUser user = it.next();
             if (++count > max) {
-                importPage(page, memberships, added, imported);
+                importPage(page, pass);
                 LOG.errorf("Provider '%s': Claromentis listed more than %d users; sync stopped, no user was removed",
                         name, max);
                 return Optional.of(new FailedSync("Claromentis listed more than " + max + " users (the provider's "
@@ -186,30 +177,28 @@ final class PeopleApiSync {
             }
             page.add(complete.apply(user));
             if (page.size() == TRANSACTION_SIZE) {
-                importPage(page, memberships, added, imported);
+                importPage(page, pass);
                 page = new ArrayList<>();
             }
         }
-        importPage(page, memberships, added, imported);
+        importPage(page, pass);
         return Optional.empty();
     }
 
-    private void importPage(List<ClaromentisUser> page, boolean memberships, List<ClaromentisUser> added,
-                            Map<Long, String> imported) {
+    private void importPage(List<ClaromentisUser> page, Pass pass) {
         if (page.isEmpty()) {
             return;
         }
         try {
             SynchronizationResult pageResult = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
                 SynchronizationResult counts = new SynchronizationResult();
-                RealmModel realm = realmOf(session);
                 flushAtCommitOnly(session);
                 EntityManager em = entityManager(session);
-                ImportedPage known = em == null ? null : imported != null ? ImportedPage.load(em, imported, page)
+                ImportedPage known = em == null ? null : pass.memberships() ? ImportedPage.load(em, pass.imported(), page)
                         : ImportedPage.loadByIds(em, realmId, model.getId(), page);
-                UserImport importer = new UserImport(session, realm, model.getId(), model.getName(), config, result, known);
+                UserImport importer = importer(session, known);
                 for (ClaromentisUser user : page) {
-                    importOne(importer, user, counts, memberships, added);
+                    importOne(importer, user, counts, pass);
                 }
                 return counts;
             });
@@ -222,9 +211,7 @@ final class PeopleApiSync {
                 try {
                     result.add(KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
                         SynchronizationResult counts = new SynchronizationResult();
-                        RealmModel realm = realmOf(session);
-                        importOne(new UserImport(session, realm, model.getId(), model.getName(), config, result), user,
-                                counts, memberships, added);
+                        importOne(importer(session, null), user, counts, pass);
                         return counts;
                     }));
                 } catch (RuntimeException userFailure) {
@@ -238,14 +225,13 @@ final class PeopleApiSync {
         }
     }
 
-    private void importOne(UserImport importer, ClaromentisUser user, SynchronizationResult counts,
-                           boolean memberships, List<ClaromentisUser> added) {
-        UserImport.Outcome outcome = importer.apply(user, null, memberships);
+    private void importOne(UserImport importer, ClaromentisUser user, SynchronizationResult counts, Pass pass) {
+        UserImport.Outcome outcome = importer.apply(user, null, pass.memberships());
         switch (outcome.kind()) {
             case ADDED -> {
                 counts.increaseAdded();
-                if (added != null) {
-                    added.add(user);
+                if (pass.added() != null) {
+                    pass.added().add(user);
                 }
             }
             case UPDATED -> counts.increaseUpdated();
@@ -269,8 +255,7 @@ final class PeopleApiSync {
             return;
         }
         KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
-            RealmModel realm = realmOf(session);
-            UserImport importer = new UserImport(session, realm, model.getId(), model.getName(), config, result);
+            UserImport importer = importer(session, null);
             unresolved.forEach((userId, managerId) -> {
                 UserModel user = importer.byClaromentisId(userId);
                 String manager = usernames.get(managerId);
@@ -358,6 +343,26 @@ final class PeopleApiSync {
     }
 
     /**
+     * What kind of walk a sync makes. A full sync's people carry their complete groups and roles, to be applied,
+     * and {@code imported} maps the Claromentis id of everyone imported before to their Keycloak id; a changed
+     * sync's carry neither (each page then finds its people by id in one statement), and {@code added} collects the
+     * people it imports for the first time, whose memberships are read afterwards.
+     */
+    private record Pass(Map<Long, String> imported, List<ClaromentisUser> added) {
+        static Pass full(Map<Long, String> imported) {
+            return new Pass(imported, null);
+        }
+
+        static Pass changed() {
+            return new Pass(null, new ArrayList<>());
+        }
+
+        boolean memberships() {
+            return imported != null;
+        }
+    }
+
+    /**
      * By default every query makes Hibernate flush and dirty-check the whole transaction first, so importing n
      * users costs n squared; a sync batch reads each user once and caches the groups it creates, so nothing it
      * queries depends on its own unflushed writes.
@@ -367,6 +372,11 @@ final class PeopleApiSync {
         if (em != null) {
             em.setFlushMode(FlushModeType.COMMIT);
         }
+    }
+
+    /** This sync's importer in {@code session}'s transaction; {@code page}: what it read of its people, or null. */
+    private UserImport importer(KeycloakSession session, ImportedPage page) {
+        return new UserImport(session, realmOf(session), model.getId(), model.getName(), config, result, page);
     }
 
     /** Keycloak's JPA store's entity manager, or null on a store that is not JPA. */

@@ -56,7 +56,7 @@ final class UserImport {
         this(session, realm, componentId, componentName, config, report, null);
     }
 
-    /** @param page what a full sync's page already read of its people, or null to look each one up */
+    /** @param page what a sync's page already read of its people, or null to look each one up */
     UserImport(KeycloakSession session, RealmModel realm, String componentId, String componentName,
                PeopleApiStorageConfig config, SyncReport report, ImportedPage page) {
         this.session = session;
