@@ -169,6 +169,11 @@ public final class KeycloakServer implements AutoCloseable {
     /** Starts the server again on the same ports and data, e.g. after {@link #kill()}. */
     public void restart(KeycloakServerOptions serverOptions) {
         close();
+        synchronized (this) {
+            // The admin token of the last run is signed with the master realm's keys of that run: after a restart on
+            // a fresh database (kc.sh import into an empty one) Keycloak answers it with 401 until it would expire.
+            admin = null;
+        }
         launch(serverOptions);
     }
 
