@@ -47,8 +47,8 @@ public final class TwoNodeCluster implements AutoCloseable {
     }
 
     /**
-     * Starts PostgreSQL, then both nodes at once (each unpacks, builds and starts its own copy of the
-     * distribution; Keycloak's database lock orders their schema migrations).
+     * Starts PostgreSQL, then node A (which creates the schema) and then node B, each unpacking, building and
+     * starting its own copy of the distribution.
      *
      * @param outboxOptions {@code spi-events-listener--claromentis-provisioning--*} settings, without the prefix
      */
@@ -63,10 +63,13 @@ public final class TwoNodeCluster implements AutoCloseable {
             Path zip = Path.of(required(KeycloakExtension.DIST_ZIP_PROPERTY));
             Path bundle = Path.of(required(KeycloakExtension.BUNDLE_JAR_PROPERTY));
             long begin = System.nanoTime();
+            // Node A first: two nodes starting at once on an empty database can both try to create Liquibase's own
+            // changelog table before Keycloak's database lock exists ("relation databasechangelog already exists"
+            // in a clean-clone run), so B starts once A has created the schema.
             CompletableFuture<KeycloakServer> a = CompletableFuture.supplyAsync(
                     () -> KeycloakServer.start(zip, bundle, work.resolve("node-a"), 0, optionsA));
-            CompletableFuture<KeycloakServer> b = CompletableFuture.supplyAsync(
-                    () -> KeycloakServer.start(zip, bundle, work.resolve("node-b"), 0, optionsB));
+            CompletableFuture<KeycloakServer> b = a.thenApply(
+                    started -> KeycloakServer.start(zip, bundle, work.resolve("node-b"), 0, optionsB));
             try {
                 CompletableFuture.allOf(a, b).join();
             } catch (CompletionException e) {
