@@ -6,7 +6,7 @@
 # with smaller counts (a tenth to a fifth of the people, changes and sign-ins; about 10 minutes for all of them on 2 cores).
 # Options pass through as -Dbench.* and win over --quick's, e.g. ./run-benchmarks.sh import -Dbench.stackSamples=10.
 # Needs Java 17 and Maven; import and directory also need Debian's slapd (apt-get install -y slapd ldap-utils),
-# import needs PostgreSQL (apt-get install -y postgresql) unless run with -Dbench.database=dev-file.
+# import and provisioning need PostgreSQL (apt-get install -y postgresql) unless run with -Dbench.database=dev-file.
 set -euo pipefail
 cd "$(dirname "$0")"
 quick=false
@@ -23,7 +23,7 @@ quick_options() {
   case "$1" in
     ImportBenchmark) echo "-Dbench.users=1000 -Dbench.changed=10 -Dbench.warmUpUsers=300 -Dbench.scaleUsers=10000" ;;
     PeopleApiSyncBenchmark) echo "-Dbench.users=2000 -Dbench.groupSize=100 -Dbench.roleSize=400" ;;
-    ProvisioningBenchmark) echo "-Dbench.changes=500 -Dbench.liveChanges=0 -Dbench.baselineUsers=300 -Dbench.signIns=50 -Dbench.latencyChanges=200" ;;
+    ProvisioningBenchmark) echo "-Dbench.changes=500 -Dbench.warmUpChanges=100 -Dbench.liveChanges=0 -Dbench.baselineUsers=300 -Dbench.signIns=50 -Dbench.latencyChanges=200" ;;
     DirectorySyncBenchmark) echo "-Dbench.directoryUsers=1000 -Dbench.directoryWarmUpUsers=200" ;;
     GraphSyncBenchmark) echo "-Dbench.graphUsers=2000 -Dbench.graphWarmups=3" ;;
     SignInBenchmark) echo "-Dbench.signIns=40 -Dbench.warmUpSignIns=10" ;;

@@ -29,18 +29,27 @@ final class CpuAccount {
     static final String OTHER = "Keycloak other threads";
     static final String SANDBOX = "benchmark JVM (People API sandbox)";
     static final String SLAPD = "slapd";
-    static final List<String> GROUPS = List.of(SYNC, WORKER, GC, JIT, OTHER, SANDBOX, SLAPD);
+    static final String DATABASE = "PostgreSQL";
+    static final List<String> GROUPS = List.of(SYNC, WORKER, GC, JIT, OTHER, SANDBOX, SLAPD, DATABASE);
 
     private final long keycloakPid;
     private final long slapdPid;
+    private final long postgresPid;
 
     CpuAccount(long keycloakPid, long slapdPid) {
+        this(keycloakPid, slapdPid, -1);
+    }
+
+    /** @param postgresPid the PostgreSQL server's main process, counted with its backends; -1 for none */
+    CpuAccount(long keycloakPid, long slapdPid, long postgresPid) {
         this.keycloakPid = keycloakPid;
         this.slapdPid = slapdPid;
+        this.postgresPid = postgresPid;
     }
 
     /** Cumulative CPU seconds so far: Keycloak per thread id (with its group), the other processes whole. */
-    record Snapshot(Map<String, double[]> keycloakThreads, double sandboxSeconds, double slapdSeconds) {
+    record Snapshot(Map<String, double[]> keycloakThreads, double sandboxSeconds, double slapdSeconds,
+                    double databaseSeconds) {
     }
 
     Snapshot take() {
@@ -56,7 +65,9 @@ final class CpuAccount {
                 // The JVM ended: nothing more to account.
             }
         }
-        return new Snapshot(threads, processSeconds(ProcessHandle.current()), processSeconds(slapdPid));
+        double database = postgresPid <= 0 ? 0 : ProcessHandle.of(postgresPid).map(main -> processSeconds(main)
+                + main.descendants().mapToDouble(CpuAccount::processSeconds).sum()).orElse(0.0);
+        return new Snapshot(threads, processSeconds(ProcessHandle.current()), processSeconds(slapdPid), database);
     }
 
     /** CPU seconds per group between two snapshots; a thread that started in between counts from zero. */
@@ -70,6 +81,7 @@ final class CpuAccount {
         });
         out.put(SANDBOX, after.sandboxSeconds() - before.sandboxSeconds());
         out.put(SLAPD, after.slapdSeconds() - before.slapdSeconds());
+        out.put(DATABASE, after.databaseSeconds() - before.databaseSeconds());
         return out;
     }
 

@@ -44,6 +44,11 @@ final class DatabaseStatements {
         postgres.psql(database, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     }
 
+    /** The server's main process id (its backends are its children), for {@link CpuAccount}; -1 if it is gone. */
+    long pid() {
+        return postgres.process().map(ProcessHandle::pid).orElse(-1L);
+    }
+
     void reset() {
         postgres.psql(database, "SELECT pg_stat_statements_reset()");
     }

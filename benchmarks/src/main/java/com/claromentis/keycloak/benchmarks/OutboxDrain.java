@@ -23,6 +23,16 @@ final class OutboxDrain {
     }
 
     /**
+     * What a backlog drain is measured with besides the clock.
+     *
+     * @param statements counts the drain's statements, or null (dev-file)
+     * @param cpu        CPU by process and Keycloak thread role, or null
+     */
+    record Meters(DatabaseStatements statements, CpuAccount cpu) {
+        static final Meters NONE = new Meters(null, null);
+    }
+
+    /**
      * One measurement.
      *
      * @param outage             whether the changes were queued while the sandbox was down
@@ -32,9 +42,12 @@ final class OutboxDrain {
      * @param drainSeconds       from the clock's start (outage end, or first creation) to nothing pending
      * @param maxPending         largest pending count seen
      * @param peopleApiCalls     sandbox requests from the clock's start to the end
+     * @param statements         what the drain asked of PostgreSQL, or {@link DatabaseStatements.Counts#NONE}
+     * @param cpuSeconds         CPU seconds spent during the drain, by whom ({@link CpuAccount}); empty when not counted
      */
     record Outcome(String label, int changes, boolean outage, double createSeconds, long retriedInOutage, double firstDeliverySeconds,
-                   double drainSeconds, long maxPending, long peopleApiCalls) {
+                   double drainSeconds, long maxPending, long peopleApiCalls, DatabaseStatements.Counts statements,
+                   java.util.Map<String, Double> cpuSeconds) {
 
         /** The figure: changes delivered per second of the drain. */
         double deliveriesPerSecond() {
@@ -56,14 +69,16 @@ final class OutboxDrain {
      * the backlog's delivery.
      */
     static Outcome backlog(BenchmarkRun run, ProvisioningRealm realm, SandboxServer sandbox, int changes, int creators,
-                           Duration timeout) {
+                           Duration timeout, Meters meters) {
         return backlog(run, realm, sandbox, "queued", "backlog of " + changes + " queued in an outage", changes, creators,
-                timeout);
+                timeout, meters);
     }
 
-    /** @param prefix the created users' usernames start with it, so two backlogs of one realm do not collide */
+    /**
+     * @param prefix     the created users' usernames start with it, so two backlogs of one realm do not collide
+     */
     static Outcome backlog(BenchmarkRun run, ProvisioningRealm realm, SandboxServer sandbox, String prefix, String label,
-                           int changes, int creators, Duration timeout) {
+                           int changes, int creators, Duration timeout, Meters meters) {
         int before = sandbox.userCount();
         long retriedBefore = realm.nodeCounter("retried");
         sandbox.faults().outage(Faults.Outage.STATUS_503);
@@ -82,13 +97,19 @@ final class OutboxDrain {
         }
         long retried = realm.nodeCounter("retried") - retriedBefore;
         long requestsBefore = SandboxDirectory.totalRequests(sandbox);
+        if (meters.statements() != null) {
+            meters.statements().reset();
+        }
+        CpuAccount.Snapshot cpuBefore = meters.cpu() == null ? null : meters.cpu().take();
         try (StackSampler sampler = run.sampleStacks("drain-" + prefix)) {
             long start = System.nanoTime();
             sandbox.faults().outage(Faults.Outage.NONE);
             Watch watch = watch(realm, sandbox, before, changes, start, timeout, CompletableFuture.completedFuture(0L));
             return new Outcome(label, changes, true, createNanos / 1e9, retried,
                     watch.firstDeliverySeconds, watch.drainSeconds, Math.max(pending, watch.maxPending),
-                    SandboxDirectory.totalRequests(sandbox) - requestsBefore);
+                    SandboxDirectory.totalRequests(sandbox) - requestsBefore,
+                    meters.statements() == null ? DatabaseStatements.Counts.NONE : meters.statements().read(),
+                    cpuBefore == null ? java.util.Map.of() : CpuAccount.between(cpuBefore, meters.cpu().take()));
         }
     }
 
@@ -102,7 +123,7 @@ final class OutboxDrain {
         Watch watch = watch(realm, sandbox, before, changes, start, timeout, creating);
         return new Outcome("live: " + changes + " queued while Claromentis is up", changes, false, seconds(creating),
                 0, watch.firstDeliverySeconds, watch.drainSeconds, watch.maxPending,
-                SandboxDirectory.totalRequests(sandbox) - requestsBefore);
+                SandboxDirectory.totalRequests(sandbox) - requestsBefore, DatabaseStatements.Counts.NONE, java.util.Map.of());
     }
 
     private record Watch(double firstDeliverySeconds, double drainSeconds, long maxPending) {

@@ -2,6 +2,7 @@ package com.claromentis.keycloak.benchmarks;
 
 import com.claromentis.keycloak.sandbox.SandboxServer;
 import com.claromentis.keycloak.testing.KeycloakServer;
+import com.claromentis.keycloak.testing.KeycloakServerOptions;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -44,7 +45,13 @@ public final class ProvisioningBenchmark {
         step("Generating the directory: %,d staff and %d warm-up people", settings.signIns(), settings.warmUpSignIns());
         StaffDirectory directory = run.keep(StaffDirectory.start(settings.signIns(), settings.warmUpSignIns()));
 
-        KeycloakServer keycloak = run.startKeycloak(settings.serverOptions());
+        KeycloakServerOptions.Builder options = settings.serverOptions();
+        // On PostgreSQL the drains also say what they asked of the database per change.
+        DatabaseStatements statements = Knobs.POSTGRES.equals(settings.database())
+                ? DatabaseStatements.forKeycloak(run, options) : null;
+        KeycloakServer keycloak = run.startKeycloak(options.build());
+        OutboxDrain.Meters meters = new OutboxDrain.Meters(statements, new CpuAccount(KeycloakHeap.find().pid(), -1,
+                statements == null ? -1 : statements.pid()));
         Duration timeout = Duration.ofMinutes(settings.drainTimeoutMinutes());
         ProvisioningRealm outbox = ProvisioningRealm.create(keycloak, sandbox, "outbox", true);
         // As the server reports them, so the figures say which settings they were measured with.
@@ -56,9 +63,14 @@ public final class ProvisioningBenchmark {
         step("Measuring the raw creation rate again, just before the drains (Keycloak up and idle)");
         CreationBaseline.Rates baseline = early.plus(baseline(sandbox, "late"));
         List<OutboxDrain.Outcome> drains = new ArrayList<>();
+        if (settings.warmUpChanges() > 0) {
+            step("Warming up: an untimed backlog of %,d changes queued in an outage and drained", settings.warmUpChanges());
+            report(OutboxDrain.backlog(run, outbox, sandbox, "warm", "warm-up", settings.warmUpChanges(),
+                    settings.creators(), timeout, OutboxDrain.Meters.NONE), baseline);
+        }
         step("Queueing %,d changes while the sandbox is down (%d admin threads), then ending the outage",
                 settings.changes(), settings.creators());
-        drains.add(report(OutboxDrain.backlog(run, outbox, sandbox, settings.changes(), settings.creators(), timeout),
+        drains.add(report(OutboxDrain.backlog(run, outbox, sandbox, settings.changes(), settings.creators(), timeout, meters),
                 baseline));
         if (settings.liveChanges() > 0) {
             step("Queueing %,d changes while the sandbox is up", settings.liveChanges());
@@ -69,7 +81,7 @@ public final class ProvisioningBenchmark {
         step("First sign-ins through LDAP: %d per mode in blocks of %d, modes taking turns", settings.signIns(),
                 settings.signInBlock());
         FirstSignIns.Outcome signIns = FirstSignIns.measure(keycloak, sandbox, directory, settings);
-        FarAway farAway = settings.latencyMillis() > 0 ? farAway(outbox, sandbox, outboxSettings, timeout) : null;
+        FarAway farAway = settings.latencyMillis() > 0 ? farAway(outbox, sandbox, outboxSettings, timeout, meters) : null;
         return new ProvisioningResults(settings, run.keycloakVersion(), loadAtStart, baseline, drains, signIns,
                 outboxSettings, farAway);
     }
@@ -94,7 +106,7 @@ public final class ProvisioningBenchmark {
     }
 
     private FarAway farAway(ProvisioningRealm outbox, SandboxServer sandbox, Map<String, Object> outboxSettings,
-                            Duration timeout) {
+                            Duration timeout, OutboxDrain.Meters meters) {
         int workers = Integer.parseInt(String.valueOf(outboxSettings.getOrDefault("worker-threads", 1)));
         int latency = settings.latencyMillis();
         sandbox.faults().latency(latency);
@@ -107,7 +119,7 @@ public final class ProvisioningBenchmark {
             long createsBefore = sandbox.requestCount("POST /users");
             OutboxDrain.Outcome drain = report(OutboxDrain.backlog(run, outbox, sandbox, "far",
                     "backlog of " + settings.latencyChanges() + " queued in an outage, People API " + latency + " ms away",
-                    settings.latencyChanges(), settings.creators(), timeout), Stats.median(raw));
+                    settings.latencyChanges(), settings.creators(), timeout, meters), Stats.median(raw));
             long creates = sandbox.requestCount("POST /users") - createsBefore;
             FarAway farAway = new FarAway(latency, workers, raw, drain, creates);
             step("  %.3f of the concurrent client's rate; %,d POST /users for %,d changes", farAway.ratio(), creates,
@@ -135,6 +147,29 @@ public final class ProvisioningBenchmark {
                         + "%,.1f deliveries/s, %.3f of raw creation", drain.createSeconds(), drain.createsPerSecond(),
                 drain.drainSeconds(), drain.firstDeliverySeconds(), drain.deliveriesPerSecond(),
                 drain.deliveriesPerSecond() / rawPerSecond);
+        if (drain.statements().statements() > 0) {
+            step("  database per change: %.1f statements, %.1f rows written, %.2f commits (%s)",
+                    drain.statements().statements() / (double) drain.changes(),
+                    drain.statements().rowsWritten() / (double) drain.changes(),
+                    drain.statements().commits() / (double) drain.changes(), drain.statements().perUser(drain.changes()));
+        }
+        if (!drain.cpuSeconds().isEmpty()) {
+            step("  CPU milliseconds per change: %s", perChange(drain));
+        }
         return drain;
+    }
+
+    /** "Keycloak outbox worker threads 2.1, ..." in CPU ms per delivered change, groups that spent any. */
+    static String perChange(OutboxDrain.Outcome drain) {
+        StringBuilder out = new StringBuilder();
+        double total = 0;
+        for (Map.Entry<String, Double> group : drain.cpuSeconds().entrySet()) {
+            double ms = group.getValue() * 1000 / drain.changes();
+            total += ms;
+            if (ms >= 0.05) {
+                out.append(out.isEmpty() ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%s %.2f", group.getKey(), ms));
+            }
+        }
+        return out.append(String.format(java.util.Locale.ROOT, "; in all %.2f", total)).toString();
     }
 }

@@ -56,9 +56,9 @@ final class ProvisioningResults implements Report {
     public String markdown() {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Run of %s on %d cores (load average %.1f at the start, %.1f at the end), "
-                        + "Java %s, Keycloak %s (dev-file database), outbox settings %s.%n%n", date,
+                        + "Java %s, Keycloak %s (%s database), outbox settings %s.%n%n", date,
                 Runtime.getRuntime().availableProcessors(), loadAtStart, loadAtEnd, System.getProperty("java.version"),
-                keycloakVersion, outboxSettings));
+                keycloakVersion, settings.database(), outboxSettings));
         md.append("| measure | time | per second | ratio to raw creation | People API calls |\n");
         md.append("| --- | ---: | ---: | ---: | ---: |\n");
         md.append(String.format(Locale.ROOT, "| raw find + create with `PeopleApiClient`, sequential (median of %d runs x %,d) "
@@ -111,6 +111,7 @@ final class ProvisioningResults implements Report {
     public Map<String, Object> json() {
         Map<String, Object> json = Results.runHeader(date, loadAtStart, loadAtEnd, keycloakVersion);
         json.put("outboxSettings", outboxSettings);
+        json.put("database", settings.database());
         Map<String, Object> raw = new LinkedHashMap<>();
         raw.put("usersPerRun", settings.baselineUsers());
         raw.put("callsPerCreation", Stats.round(baseline.callsPerCreation(), 2));
@@ -133,6 +134,14 @@ final class ProvisioningResults implements Report {
             d.put("ratioToRawCreation", Stats.round(ratioToBaseline(drain.deliveriesPerSecond()), 4));
             d.put("maxPending", drain.maxPending());
             d.put("peopleApiCalls", drain.peopleApiCalls());
+            if (drain.statements().statements() > 0) {
+                d.put("database", drain.statements().json());
+            }
+            if (!drain.cpuSeconds().isEmpty()) {
+                Map<String, Object> cpu = new LinkedHashMap<>();
+                drain.cpuSeconds().forEach((group, seconds) -> cpu.put(group, Stats.round(seconds, 2)));
+                d.put("cpuSeconds", cpu);
+            }
             return d;
         }).toList());
         if (farAway != null) {

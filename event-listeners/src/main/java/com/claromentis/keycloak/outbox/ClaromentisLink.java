@@ -121,15 +121,16 @@ final class ClaromentisLink {
     /**
      * The id recorded for a Keycloak user: the outbox's link table (written only by delivery and by an
      * administrator's link), else the admin-only attribute (an administrator may have set it by hand).
+     *
+     * @param tableLink what the link table holds for the user ({@link OutboxStore#link}), or null
      */
-    static Long recorded(UserModel user, OutboxStore store, String realmId) {
-        Long linked = store.link(realmId, user.getId());
-        return linked != null ? linked : ClaromentisUserMapper.claromentisId(user);
+    static Long recorded(UserModel user, Long tableLink) {
+        return tableLink != null ? tableLink : ClaromentisUserMapper.claromentisId(user);
     }
 
     /**
-     * Records the link on the local Keycloak user and in the link table; idempotent. Runs in a transaction of its
-     * own after delivery, as delivery only reads Keycloak.
+     * Records the link on the local Keycloak user and in the link table; idempotent. Runs after delivery (which only
+     * reads Keycloak), in the transaction that records the batch's outcomes.
      */
     static void remember(KeycloakSession session, RealmModel realm, String userId, long claromentisId) {
         OutboxWorker.store(session).saveLink(realm.getId(), userId, claromentisId);

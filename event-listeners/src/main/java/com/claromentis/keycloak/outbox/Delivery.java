@@ -149,7 +149,8 @@ final class Delivery {
             if (refusal.isPresent()) {
                 return new Skipped("the user is " + refusal.get());
             }
-            Long recordedId = ClaromentisLink.recorded(user, store, realm.getId());
+            Long tableLink = store.link(realm.getId(), user.getId());
+            Long recordedId = ClaromentisLink.recorded(user, tableLink);
             Match match = ClaromentisLink.find(client, user.getUsername(), recordedId, Keys.of(user),
                     settings.linkByVerifiedEmail());
             Match found = match;
@@ -195,7 +196,7 @@ final class Delivery {
                 default -> throw new IllegalStateException("Unhandled change type " + row.type());
             }
 
-            boolean recorded = pushed.id().equals(store.link(realm.getId(), user.getId()))
+            boolean recorded = pushed.id().equals(tableLink)
                     && pushed.id().equals(ClaromentisUserMapper.claromentisId(user));
             return new Delivered(row.type() + " of '" + LogSafe.of(user.getUsername()) + "' (Claromentis id "
                     + pushed.id() + ")", recorded ? null : pushed.id());

@@ -35,7 +35,7 @@ public final class OutboxSettings {
     static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(POLL_INTERVAL).type(ProviderConfigProperty.STRING_TYPE).defaultValue("5s")
             .helpText("How often each node looks for due changes when nothing woke it earlier.").add()
-            .property().name(BATCH_SIZE).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("25")
+            .property().name(BATCH_SIZE).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("100")
             .helpText("Changes a node claims at once.").add()
             .property().name(MAX_ATTEMPTS).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue("10")
             .helpText("Failed deliveries after which a change becomes a dead letter.").add()
@@ -69,7 +69,7 @@ public final class OutboxSettings {
 
     private OutboxSettings(Function<String, String> source) {
         this.pollInterval = duration(source, POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1));
-        this.batchSize = integer(source, BATCH_SIZE, 25, 1, 500);
+        this.batchSize = integer(source, BATCH_SIZE, 100, 1, 500);
         this.maxAttempts = integer(source, MAX_ATTEMPTS, 10, 1, 1000);
         this.backoffBase = duration(source, BACKOFF_BASE, Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofHours(1));
         this.backoffMax = duration(source, BACKOFF_MAX, Duration.ofMinutes(5), backoffBase, Duration.ofDays(1));

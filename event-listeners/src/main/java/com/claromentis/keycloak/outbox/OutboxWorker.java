@@ -191,9 +191,10 @@ final class OutboxWorker implements AutoCloseable {
             List<Claimed> batch;
             do {
                 batch = claim();
-                List<Claimed> done = Collections.synchronizedList(new ArrayList<>());
+                List<Done> done = Collections.synchronizedList(new ArrayList<>());
+                Map<String, Long> realmHolds = new ConcurrentHashMap<>();
                 try {
-                    deliverAll(batch, done);
+                    deliverAll(batch, done, realmHolds);
                 } finally {
                     completeAll(new ArrayList<>(done));
                 }
@@ -218,13 +219,25 @@ final class OutboxWorker implements AutoCloseable {
         metrics.backlog(backlog[0], backlog[1]);
     }
 
-    private void deliverAll(List<Claimed> batch, List<Claimed> done) {
+    /**
+     * A delivered row waiting for its batch's completion transaction.
+     *
+     * @param link the Claromentis id to record as the user's link in that transaction, or null
+     */
+    private record Done(Claimed row, Long link) {
+    }
+
+    /**
+     * @param realmHolds the realms' pauses as the database held them when this batch first delivered one of their rows:
+     *                   one read per realm and batch rather than per row
+     */
+    private void deliverAll(List<Claimed> batch, List<Done> done, Map<String, Long> realmHolds) {
         if (deliveryPool == null) {
             for (Claimed row : batch) {
                 if (closed) {
                     return;
                 }
-                process(row, done);
+                process(row, done, realmHolds);
             }
             return;
         }
@@ -232,7 +245,7 @@ final class OutboxWorker implements AutoCloseable {
         for (Claimed row : batch) {
             running.add(deliveryPool.submit(() -> {
                 if (!closed) {
-                    process(row, done);
+                    process(row, done, realmHolds);
                 }
             }));
         }
@@ -258,31 +271,51 @@ final class OutboxWorker implements AutoCloseable {
     }
 
     /**
-     * Removes a batch's delivered rows in one transaction rather than one each: a crash before this commits only
-     * means those changes are delivered again, which delivery makes harmless (it looks the user up first).
+     * Records a batch's outcomes in one transaction rather than two per created user: the links of the people it
+     * created in Claromentis, and the removal of its delivered rows. A user's next change is claimed only once this
+     * commits, so it finds the link. A crash before the commit only means those changes are delivered again, which
+     * delivery makes harmless: it looks the user up first, and a change taken over from a stopped claim links the
+     * same-username, same-email Claromentis user it created ({@link ClaromentisLink#afterLostAttempt}).
      */
-    private void completeAll(List<Claimed> done) {
+    private void completeAll(List<Done> done) {
         if (done.isEmpty()) {
             return;
         }
-        int[] removed = new int[1];
-        inTransaction(store -> (removed[0] = store.completeAll(done)) >= 0);
-        if (removed[0] < done.size()) {
+        List<Claimed> rows = done.stream().map(Done::row).toList();
+        int removed;
+        try {
+            removed = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
+                for (Done one : done) {
+                    if (one.link() != null) {
+                        remember(session, one.row(), one.link());
+                    }
+                }
+                return store(session).completeAll(rows);
+            });
+        } catch (RuntimeException e) {
+            // One bad link (say, its user was removed meanwhile) must not hold up the batch: each link on its own.
+            LOG.warnf(e, "Recording the outcomes of %d delivered outbox changes at once failed; recording them one by one",
+                    done.size());
+            done.stream().filter(one -> one.link() != null).forEach(one -> link(one.row(), one.link()));
+            removed = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> store(session).completeAll(rows));
+        }
+        if (removed < done.size()) {
             // The lease ran out mid-batch and another node took some rows; it may deliver them again, harmlessly.
             LOG.warnf("%d of %d delivered outbox changes were taken over by another node before they were recorded; "
-                    + "consider a longer %s", done.size() - removed[0], done.size(), OutboxSettings.CLAIM_LEASE);
+                    + "consider a longer %s", done.size() - removed, done.size(), OutboxSettings.CLAIM_LEASE);
         }
     }
 
-    private void process(Claimed row, List<Claimed> done) {
+    private void process(Claimed row, List<Done> done, Map<String, Long> realmHolds) {
         Outcome outcome;
         long now = Time.currentTimeMillis();
         Long local = holds.get(row.realmId());
         try {
             outcome = local != null && local > now ? new Held(local)
                     : KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
-                        // Another node may have been asked for a pause since this row was claimed.
-                        long until = store(session).heldUntil(row.realmId());
+                        // Another node may have been asked for a pause since this batch was claimed; its own 429s
+                        // reach this node's holds at once.
+                        long until = realmHolds.computeIfAbsent(row.realmId(), realm -> store(session).heldUntil(realm));
                         return until > Time.currentTimeMillis() ? new Held(until) : delivery.deliver(session, row);
                     });
         } catch (RuntimeException e) {
@@ -293,14 +326,11 @@ final class OutboxWorker implements AutoCloseable {
         record(row, outcome, done);
     }
 
-    private void record(Claimed row, Outcome outcome, List<Claimed> done) {
+    private void record(Claimed row, Outcome outcome, List<Done> done) {
         long now = Time.currentTimeMillis();
         String username = LogSafe.of(row.username());
         if (outcome instanceof Delivered delivered) {
-            if (delivered.link() != null) {
-                link(row, delivered.link());
-            }
-            done.add(row);
+            done.add(new Done(row, delivered.link()));
             metrics.delivered(row.type(), now - row.queuedAt());
             LOG.debugf("Delivered outbox change %d: %s", row.id(), delivered.what());
             if (row.attempts() > 0 && resumedThisRound.add(row.realmId())) {
@@ -311,7 +341,7 @@ final class OutboxWorker implements AutoCloseable {
                 }
             }
         } else if (outcome instanceof Skipped skipped) {
-            done.add(row);
+            done.add(new Done(row, null));
             LOG.debugf("Outbox change %d (%s of '%s') needs no delivery: %s", row.id(), row.type(), username,
                     skipped.why());
         } else if (outcome instanceof Held held) {
@@ -383,15 +413,20 @@ final class OutboxWorker implements AutoCloseable {
         }
     }
 
-    /** Records the link after the delivery that made it, in a transaction of its own (delivery only reads Keycloak). */
+    private static void remember(KeycloakSession session, Claimed row, long claromentisId) {
+        RealmModel realm = session.realms().getRealm(row.realmId());
+        if (realm != null) {
+            ClaromentisLink.remember(session, realm, row.userId(), claromentisId);
+        }
+    }
+
+    /**
+     * Records the link after the delivery that made it, in a transaction of its own: for an attempt that created
+     * the user and then failed, and for a batch whose joint record failed.
+     */
     private void link(Claimed row, long claromentisId) {
         try {
-            KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
-                RealmModel realm = session.realms().getRealm(row.realmId());
-                if (realm != null) {
-                    ClaromentisLink.remember(session, realm, row.userId(), claromentisId);
-                }
-            });
+            KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> remember(session, row, claromentisId));
         } catch (RuntimeException e) {
             // The Claromentis user exists; without the link the user's next change reports a username clash, which
             // the administrator resolves by linking. Say so now, with the ids needed.

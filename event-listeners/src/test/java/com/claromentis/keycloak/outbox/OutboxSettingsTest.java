@@ -18,7 +18,7 @@ class OutboxSettingsTest {
         OutboxSettings settings = OutboxSettings.of(Map.of());
 
         assertThat(settings.pollInterval()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(settings.batchSize()).isEqualTo(25);
+        assertThat(settings.batchSize()).isEqualTo(100);
         assertThat(settings.maxAttempts()).isEqualTo(10);
         assertThat(settings.backoffBase()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.backoffMax()).isEqualTo(Duration.ofMinutes(5));

@@ -124,6 +124,11 @@ public final class Postgres implements AutoCloseable {
         return home;
     }
 
+    /** The server's main process (its connections' backends are its children), if it runs. */
+    public Optional<ProcessHandle> process() {
+        return postmaster(data());
+    }
+
     public Path logFile() {
         return home.resolve("postgres.log");
     }
