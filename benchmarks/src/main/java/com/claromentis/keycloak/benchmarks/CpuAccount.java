@@ -36,15 +36,14 @@ final class CpuAccount {
     private final long slapdPid;
     private final long postgresPid;
 
-    CpuAccount(long keycloakPid, long slapdPid) {
-        this(keycloakPid, slapdPid, -1);
-    }
-
-    /** @param postgresPid the PostgreSQL server's main process, counted with its backends; -1 for none */
-    CpuAccount(long keycloakPid, long slapdPid, long postgresPid) {
+    /**
+     * @param slapdPid the directory server's process; -1 for none
+     * @param database Keycloak's PostgreSQL, counted with its backends; null on {@code dev-file}
+     */
+    CpuAccount(long keycloakPid, long slapdPid, DatabaseStatements database) {
         this.keycloakPid = keycloakPid;
         this.slapdPid = slapdPid;
-        this.postgresPid = postgresPid;
+        this.postgresPid = database == null ? -1 : database.pid();
     }
 
     /** Cumulative CPU seconds so far: Keycloak per thread id (with its group), the other processes whole. */

@@ -26,10 +26,18 @@ final class DatabaseStatements {
     private final String database;
 
     /**
+     * The counter of a fresh PostgreSQL that {@code options} now name as Keycloak's database when the run asked for
+     * {@link Knobs#POSTGRES}; null on {@code dev-file}, where there is nothing to count.
+     */
+    static DatabaseStatements ifChosen(BenchmarkRun run, String database, KeycloakServerOptions.Builder options) {
+        return Knobs.POSTGRES.equals(database) ? forKeycloak(run, options) : null;
+    }
+
+    /**
      * Starts a fresh PostgreSQL for the run (stopped with it), points {@code options} at it as Keycloak's database
      * and returns its counter.
      */
-    static DatabaseStatements forKeycloak(BenchmarkRun run, KeycloakServerOptions.Builder options) {
+    private static DatabaseStatements forKeycloak(BenchmarkRun run, KeycloakServerOptions.Builder options) {
         Postgres postgres = run.keep(Postgres.start(SERVER_SETTINGS));
         options.option("db", "postgres")
                 .option("db-url", postgres.createDatabase(KEYCLOAK_DATABASE))

@@ -117,12 +117,10 @@ public final class DirectorySyncBenchmark {
         step("  slapd filled in %.1f s (%s)", company.fillSeconds(), company.ldapUrl());
 
         KeycloakServerOptions.Builder options = KeycloakServerOptions.builder();
-        if (Knobs.POSTGRES.equals(settings.database())) {
-            DatabaseStatements.forKeycloak(run, options);
-        }
+        DatabaseStatements statements = DatabaseStatements.ifChosen(run, settings.database(), options);
         KeycloakServer keycloak = run.startKeycloak(options.build());
         KeycloakHeap heap = KeycloakHeap.find();
-        CpuAccount cpu = new CpuAccount(heap.pid(), company.pid());
+        CpuAccount cpu = new CpuAccount(heap.pid(), company.pid(), statements);
         FullSync sync = new FullSync(keycloak.baseUrl(), KeycloakServer.ADMIN_USERNAME, KeycloakServer.ADMIN_PASSWORD,
                 Duration.ofMinutes(settings.syncTimeoutMinutes()));
 

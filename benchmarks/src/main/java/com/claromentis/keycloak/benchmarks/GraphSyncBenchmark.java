@@ -79,7 +79,7 @@ public final class GraphSyncBenchmark {
         }
 
         KeycloakServer keycloak = run.startKeycloak(KeycloakServerOptions.builder().build());
-        cpu = new CpuAccount(KeycloakHeap.find().pid(), -1);
+        cpu = new CpuAccount(KeycloakHeap.find().pid(), -1, null);
         TestRealm realm = TestRealm.create(keycloak, REALM);
         String componentId = realm.addComponent(component(realm, graph, groupIds));
         FullSync sync = new FullSync(keycloak.baseUrl(), KeycloakServer.ADMIN_USERNAME, KeycloakServer.ADMIN_PASSWORD,

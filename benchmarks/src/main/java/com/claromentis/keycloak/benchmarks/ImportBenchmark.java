@@ -110,13 +110,10 @@ public final class ImportBenchmark {
         // (keycloak#21146). The setting an administrator of such a directory raises, documented in the README.
         KeycloakServerOptions.Builder options = KeycloakServerOptions.builder()
                 .environment("JAVA_OPTS_APPEND", "-Djava.net.preferIPv4Stack=true -Dquarkus.transaction-manager.default-transaction-timeout=3600");
-        DatabaseStatements statements = null;
-        if (Knobs.POSTGRES.equals(settings.database())) {
-            statements = DatabaseStatements.forKeycloak(run, options);
-        }
+        DatabaseStatements statements = DatabaseStatements.ifChosen(run, settings.database(), options);
         KeycloakServer keycloak = run.startKeycloak(options.build());
         KeycloakHeap heap = KeycloakHeap.find();
-        CpuAccount cpu = new CpuAccount(heap.pid(), ldap.pid());
+        CpuAccount cpu = new CpuAccount(heap.pid(), ldap.pid(), statements);
         Meter meter = new Meter(new FullSync(keycloak.baseUrl(), KeycloakServer.ADMIN_USERNAME,
                 KeycloakServer.ADMIN_PASSWORD, Duration.ofMinutes(settings.syncTimeoutMinutes())), heap, cpu, statements);
 

@@ -47,11 +47,10 @@ public final class ProvisioningBenchmark {
 
         KeycloakServerOptions.Builder options = settings.serverOptions();
         // On PostgreSQL the drains also say what they asked of the database per change.
-        DatabaseStatements statements = Knobs.POSTGRES.equals(settings.database())
-                ? DatabaseStatements.forKeycloak(run, options) : null;
+        DatabaseStatements statements = DatabaseStatements.ifChosen(run, settings.database(), options);
         KeycloakServer keycloak = run.startKeycloak(options.build());
-        OutboxDrain.Meters meters = new OutboxDrain.Meters(statements, new CpuAccount(KeycloakHeap.find().pid(), -1,
-                statements == null ? -1 : statements.pid()));
+        OutboxDrain.Meters meters = new OutboxDrain.Meters(statements,
+                new CpuAccount(KeycloakHeap.find().pid(), -1, statements));
         Duration timeout = Duration.ofMinutes(settings.drainTimeoutMinutes());
         ProvisioningRealm outbox = ProvisioningRealm.create(keycloak, sandbox, "outbox", true);
         // As the server reports them, so the figures say which settings they were measured with.

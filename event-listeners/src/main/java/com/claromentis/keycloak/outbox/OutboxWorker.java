@@ -284,26 +284,31 @@ final class OutboxWorker implements AutoCloseable {
         List<Claimed> rows = done.stream().map(Done::row).toList();
         int removed;
         try {
-            removed = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
-                for (Done one : done) {
-                    if (one.link() != null) {
-                        remember(session, one.row(), one.link());
-                    }
-                }
-                return store(session).completeAll(rows);
-            });
+            removed = complete(rows, done);
         } catch (RuntimeException e) {
             // One bad link (say, its user was removed meanwhile) must not hold up the batch: each link on its own.
             LOG.warnf(e, "Recording the outcomes of %d delivered outbox changes at once failed; recording them one by one",
                     done.size());
             done.stream().filter(one -> one.link() != null).forEach(one -> link(one.row(), one.link()));
-            removed = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> store(session).completeAll(rows));
+            removed = complete(rows, List.of());
         }
         if (removed < done.size()) {
             // The lease ran out mid-batch and another node took some rows; it may deliver them again, harmlessly.
             LOG.warnf("%d of %d delivered outbox changes were taken over by another node before they were recorded; "
                     + "consider a longer %s", done.size() - removed, done.size(), OutboxSettings.CLAIM_LEASE);
         }
+    }
+
+    /** Removes the delivered rows and records the given links, in one transaction; the rows removed. */
+    private int complete(List<Claimed> rows, List<Done> links) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
+            for (Done one : links) {
+                if (one.link() != null) {
+                    remember(session, one.row(), one.link());
+                }
+            }
+            return store(session).completeAll(rows);
+        });
     }
 
     private void process(Claimed row, List<Done> done, Map<String, Long> realmHolds) {
