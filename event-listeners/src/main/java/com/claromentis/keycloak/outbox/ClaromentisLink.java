@@ -131,9 +131,18 @@ final class ClaromentisLink {
     /**
      * Records the link on the local Keycloak user and in the link table; idempotent. Runs after delivery (which only
      * reads Keycloak), in the transaction that records the batch's outcomes.
+     *
+     * @param linkTableEmpty the caller read the link table in an earlier transaction and found nothing for the user:
+     *                       insert without reading it again (a link written meanwhile fails the transaction)
      */
-    static void remember(KeycloakSession session, RealmModel realm, String userId, long claromentisId) {
-        OutboxWorker.store(session).saveLink(realm.getId(), userId, claromentisId);
+    static void remember(KeycloakSession session, RealmModel realm, String userId, long claromentisId,
+                         boolean linkTableEmpty) {
+        OutboxStore store = OutboxWorker.store(session);
+        if (linkTableEmpty) {
+            store.insertLink(realm.getId(), userId, claromentisId);
+        } else {
+            store.saveLink(realm.getId(), userId, claromentisId);
+        }
         // The federated view may be read-only (LDAP); the attribute is written on the local copy.
         UserModel local = UserStoragePrivateUtil.userLocalStorage(session).getUserById(realm, userId);
         if (local == null) {

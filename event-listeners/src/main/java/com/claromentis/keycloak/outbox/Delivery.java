@@ -69,8 +69,14 @@ final class Delivery {
     sealed interface Outcome permits Delivered, Skipped, Failed, Held {
     }
 
-    /** @param link the Claromentis id to record as linked to the Keycloak user, or null when it is recorded already */
-    record Delivered(String what, Long link) implements Outcome {
+    /**
+     * @param link      the Claromentis id to record as linked to the Keycloak user, or null when it is recorded already
+     * @param linkTableEmpty the link table held nothing for the user when this delivery read it: the link is inserted
+     *                  without reading the table again (the claim gives a user's changes to one thread at a time, so
+     *                  only an administrator's link can come in between, and then the insert fails and is retried
+     *                  as a read-then-write)
+     */
+    record Delivered(String what, Long link, boolean linkTableEmpty) implements Outcome {
     }
 
     /** Nothing to do any more (the user or realm is gone, or the user may not be pushed); the row is done. */
@@ -199,7 +205,7 @@ final class Delivery {
             boolean recorded = pushed.id().equals(tableLink)
                     && pushed.id().equals(ClaromentisUserMapper.claromentisId(user));
             return new Delivered(row.type() + " of '" + LogSafe.of(user.getUsername()) + "' (Claromentis id "
-                    + pushed.id() + ")", recorded ? null : pushed.id());
+                    + pushed.id() + ")", recorded ? null : pushed.id(), tableLink == null);
         } catch (RateLimitedException e) {
             return new Failed(e.getMessage(), false, e.retryAfter().orElse(null), null).linking(created);
         } catch (UnavailableException e) {
@@ -362,7 +368,7 @@ final class Delivery {
         ClaromentisUser target = ((Linked) match).user();
         client.deleteUser(target.id());
         store.dropLink(row.realmId(), row.userId());
-        return new Delivered("DELETE of '" + LogSafe.of(row.username()) + "' (Claromentis id " + target.id() + ")", null);
+        return new Delivered("DELETE of '" + LogSafe.of(row.username()) + "' (Claromentis id " + target.id() + ")", null, false);
     }
 
     /** What delivery of a DELETE needs to find the linked Claromentis user once the Keycloak user is gone. */

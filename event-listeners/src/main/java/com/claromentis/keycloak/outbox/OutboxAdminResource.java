@@ -152,7 +152,7 @@ public final class OutboxAdminResource {
         }
         UserModel user = session.users().getUserById(realm, entry.getUserId());
         if (user != null) {
-            ClaromentisLink.remember(session, realm, user.getId(), candidate);
+            ClaromentisLink.remember(session, realm, user.getId(), candidate, false);
         } else {
             // A deletion: the Keycloak user is gone, the outbox's link table is all that delivery reads.
             store().saveLink(realm.getId(), entry.getUserId(), candidate);

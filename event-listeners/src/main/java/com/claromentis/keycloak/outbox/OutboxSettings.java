@@ -29,6 +29,8 @@ public final class OutboxSettings {
     static final String CLAIM_LEASE = "claim-lease";
     static final String WORKER_THREADS = "worker-threads";
     static final String LINK_BY_EMAIL = "link-by-verified-email";
+    /** A batch is removed in one statement whose id list every database takes (Oracle: 1,000 at most). */
+    static final int MAX_BATCH_SIZE = 500;
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
@@ -69,7 +71,7 @@ public final class OutboxSettings {
 
     private OutboxSettings(Function<String, String> source) {
         this.pollInterval = duration(source, POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1));
-        this.batchSize = integer(source, BATCH_SIZE, 100, 1, 500);
+        this.batchSize = integer(source, BATCH_SIZE, 100, 1, MAX_BATCH_SIZE);
         this.maxAttempts = integer(source, MAX_ATTEMPTS, 10, 1, 1000);
         this.backoffBase = duration(source, BACKOFF_BASE, Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofHours(1));
         this.backoffMax = duration(source, BACKOFF_MAX, Duration.ofMinutes(5), backoffBase, Duration.ofDays(1));

@@ -85,19 +85,27 @@ final class OutboxStore {
     }
 
     /**
-     * Removes a delivered row.
-     *
-     * @return false when the claim was lost (the lease ran out and another node took the row over)
+     * Removes delivered rows still claimed by the claims that delivered them, one statement per claim (a batch is one
+     * claim, at most {@value OutboxSettings#MAX_BATCH_SIZE} rows); returns how many were removed.
      */
-    /** Removes delivered rows still claimed by the claims that delivered them; returns how many were removed. */
     int completeAll(List<Claimed> rows) {
+        Map<String, List<Long>> byToken = new LinkedHashMap<>();
+        rows.forEach(row -> byToken.computeIfAbsent(row.token(), token -> new ArrayList<>()).add(row.id()));
         int removed = 0;
-        for (Claimed row : rows) {
-            removed += complete(row) ? 1 : 0;
+        for (Map.Entry<String, List<Long>> claim : byToken.entrySet()) {
+            removed += em.createQuery("delete from OutboxEntry e where e.id in :ids and e.claimedBy = :token")
+                    .setParameter("ids", claim.getValue())
+                    .setParameter("token", claim.getKey())
+                    .executeUpdate();
         }
         return removed;
     }
 
+    /**
+     * Removes a delivered row.
+     *
+     * @return false when the claim was lost (the lease ran out and another node took the row over)
+     */
     boolean complete(Claimed row) {
         return em.createQuery("delete from OutboxEntry e where e.id = :id and e.claimedBy = :token")
                 .setParameter("id", row.id())
@@ -317,6 +325,11 @@ final class OutboxStore {
     Long link(String realmId, String userId) {
         OutboxLink link = em.find(OutboxLink.class, OutboxLink.key(realmId, userId));
         return link == null ? null : link.getClaromentisId();
+    }
+
+    /** A link known to be absent: no read first; an existing one fails the transaction's commit. */
+    void insertLink(String realmId, String userId, long claromentisId) {
+        em.persist(new OutboxLink(realmId, userId, claromentisId));
     }
 
     void saveLink(String realmId, String userId, long claromentisId) {

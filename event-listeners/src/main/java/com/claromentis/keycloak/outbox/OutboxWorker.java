@@ -223,8 +223,9 @@ final class OutboxWorker implements AutoCloseable {
      * A delivered row waiting for its batch's completion transaction.
      *
      * @param link the Claromentis id to record as the user's link in that transaction, or null
+     * @param linkTableEmpty whether delivery found no link in the table ({@link Delivery.Delivered#linkTableEmpty})
      */
-    private record Done(Claimed row, Long link) {
+    private record Done(Claimed row, Long link, boolean linkTableEmpty) {
     }
 
     /**
@@ -304,7 +305,7 @@ final class OutboxWorker implements AutoCloseable {
         return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
             for (Done one : links) {
                 if (one.link() != null) {
-                    remember(session, one.row(), one.link());
+                    remember(session, one.row(), one.link(), one.linkTableEmpty());
                 }
             }
             return store(session).completeAll(rows);
@@ -335,7 +336,7 @@ final class OutboxWorker implements AutoCloseable {
         long now = Time.currentTimeMillis();
         String username = LogSafe.of(row.username());
         if (outcome instanceof Delivered delivered) {
-            done.add(new Done(row, delivered.link()));
+            done.add(new Done(row, delivered.link(), delivered.linkTableEmpty()));
             metrics.delivered(row.type(), now - row.queuedAt());
             LOG.debugf("Delivered outbox change %d: %s", row.id(), delivered.what());
             if (row.attempts() > 0 && resumedThisRound.add(row.realmId())) {
@@ -346,7 +347,7 @@ final class OutboxWorker implements AutoCloseable {
                 }
             }
         } else if (outcome instanceof Skipped skipped) {
-            done.add(new Done(row, null));
+            done.add(new Done(row, null, false));
             LOG.debugf("Outbox change %d (%s of '%s') needs no delivery: %s", row.id(), row.type(), username,
                     skipped.why());
         } else if (outcome instanceof Held held) {
@@ -418,10 +419,10 @@ final class OutboxWorker implements AutoCloseable {
         }
     }
 
-    private static void remember(KeycloakSession session, Claimed row, long claromentisId) {
+    private static void remember(KeycloakSession session, Claimed row, long claromentisId, boolean linkTableEmpty) {
         RealmModel realm = session.realms().getRealm(row.realmId());
         if (realm != null) {
-            ClaromentisLink.remember(session, realm, row.userId(), claromentisId);
+            ClaromentisLink.remember(session, realm, row.userId(), claromentisId, linkTableEmpty);
         }
     }
 
@@ -431,7 +432,7 @@ final class OutboxWorker implements AutoCloseable {
      */
     private void link(Claimed row, long claromentisId) {
         try {
-            KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> remember(session, row, claromentisId));
+            KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> remember(session, row, claromentisId, false));
         } catch (RuntimeException e) {
             // The Claromentis user exists; without the link the user's next change reports a username clash, which
             // the administrator resolves by linking. Say so now, with the ids needed.

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The store's JPQL on a real database engine, with the tables created by the real Liquibase changelog (as Keycloak
@@ -126,6 +127,30 @@ abstract class OutboxStoreContract {
         assertThat(takenOver).extracting(Claimed::id).containsExactly(lost.id());
         assertThat(this.<Boolean>inTransaction(em -> new OutboxStore(em).complete(lost))).isFalse();
         assertThat(this.<Boolean>inTransaction(em -> new OutboxStore(em).complete(takenOver.get(0)))).isTrue();
+        assertThat(count()).isZero();
+    }
+
+    @Test
+    @DisplayName("a batch's delivered rows are removed at once, except those another node took over meanwhile")
+    void batchCompletionSkipsTakenOverRows() {
+        insert("u1", ChangeType.UPDATE, 1000);
+        insert("u2", ChangeType.UPDATE, 1000);
+        insert("u3", ChangeType.UPDATE, 1000);
+        List<Claimed> batch = claim("node-a", 2000);
+        insert("u4", ChangeType.UPDATE, 1000);
+        Claimed unrelated = claim("node-c", 2000).get(0);
+        // node-a's lease runs out on u2 only: node-b takes it over as if node-a had stopped mid-delivery.
+        inTransaction(em -> em.createQuery("update OutboxEntry e set e.claimedUntil = 0 where e.userId = 'u2'").executeUpdate());
+        List<Claimed> takenOver = claim("node-b", 2001);
+
+        int removed = this.<Integer>inTransaction(em -> new OutboxStore(em).completeAll(batch));
+
+        assertThat(batch).hasSize(3);
+        assertThat(takenOver).extracting(Claimed::userId).containsExactly("u2");
+        assertThat(removed).isEqualTo(2);
+        assertThat(count()).isEqualTo(2);
+        assertThat(this.<Integer>inTransaction(em -> new OutboxStore(em).completeAll(List.of(unrelated, takenOver.get(0)))))
+                .isEqualTo(2);
         assertThat(count()).isZero();
     }
 
@@ -368,6 +393,21 @@ abstract class OutboxStoreContract {
         assertThat(this.<Long>inTransaction(em -> new OutboxStore(em).link(REALM, "u2"))).isNull();
         inTransaction(em -> new OutboxStore(em).deleteRealm(REALM));
         assertThat(this.<Long>inTransaction(em -> new OutboxStore(em).link(REALM, "u1"))).isNull();
+    }
+
+    @Test
+    @DisplayName("a link inserted without a read fails its transaction when the user is linked already, and keeps the first link")
+    void insertedLinkNeverOverwrites() {
+        inTransaction(em -> {
+            new OutboxStore(em).insertLink(REALM, "u1", 7);
+            return null;
+        });
+
+        assertThatThrownBy(() -> inTransaction(em -> {
+            new OutboxStore(em).insertLink(REALM, "u1", 8);
+            return null;
+        })).as("the second insert fails").isInstanceOf(RuntimeException.class);
+        assertThat(this.<Long>inTransaction(em -> new OutboxStore(em).link(REALM, "u1"))).isEqualTo(7);
     }
 
     @Test
