@@ -99,9 +99,12 @@ public final class DirectorySyncBenchmark {
      * @param drain                 null unless the realm provisions
      * @param loadAverage           the machine's one-minute load average when it started
      * @param cpuSeconds            CPU seconds spent while the sync call ran, by {@link CpuAccount} group
+     * @param database              statements and rows while the sync call ran; {@link DatabaseStatements.Counts#NONE}
+     *                              on dev-file and for changed syncs
      */
     record Sync(String realm, Kind kind, FullSync.Outcome outcome, int inClaromentisAtReturn, double liveBeforeMb,
-                double liveAfterMb, double peakMb, Drain drain, double loadAverage, Map<String, Double> cpuSeconds) {
+                double liveAfterMb, double peakMb, Drain drain, double loadAverage, Map<String, Double> cpuSeconds,
+                DatabaseStatements.Counts database) {
 
         double seconds() {
             return outcome.nanos() / 1e9;
@@ -154,7 +157,7 @@ public final class DirectorySyncBenchmark {
 
         List<Sync> fullSyncs = new ArrayList<>();
         for (Subject subject : subjects) {
-            fullSyncs.add(fullSync(sync, heap, cpu, subject));
+            fullSyncs.add(fullSync(sync, heap, cpu, statements, subject));
         }
         KeycloakHeap.Reading liveAfterFull = heap.live();
 
@@ -170,14 +173,22 @@ public final class DirectorySyncBenchmark {
                 fullSyncs, changedSyncs, maxHeapMb, liveAtStart, liveAfterFull, liveAtEnd);
     }
 
-    private Sync fullSync(FullSync sync, KeycloakHeap heap, CpuAccount cpu, Subject subject) {
+    /** @param statements Keycloak's database's counter, null on dev-file */
+    private Sync fullSync(FullSync sync, KeycloakHeap heap, CpuAccount cpu, DatabaseStatements statements,
+                          Subject subject) {
         step("Full sync of %s (%s)", subject.name(), subject.kind().description);
+        if (statements != null) {
+            statements.settle();
+        }
         double liveBefore = heap.live().usedMb();
         boolean provisions = subject.kind().provisions();
         long callsBefore = provisions ? SandboxDirectory.totalRequests(subject.sandbox()) : 0;
         double load = Results.loadAverage();
         FullSync.Outcome outcome;
         KeycloakHeap.Peak peak = heap.peak();
+        if (statements != null) {
+            statements.reset();
+        }
         CpuAccount.Snapshot cpuBefore = cpu.take();
         CpuAccount.Snapshot cpuAfter;
         try (StackSampler sampler = run.sampleStacks("directory-" + subject.name())) {
@@ -187,6 +198,7 @@ public final class DirectorySyncBenchmark {
             peak.close();
         }
         Map<String, Double> cpuSeconds = CpuAccount.between(cpuBefore, cpuAfter);
+        DatabaseStatements.Counts counts = statements == null ? DatabaseStatements.Counts.NONE : statements.read();
         int atReturn = provisions ? subject.sandbox().userCount() : 0;
         if (outcome.count("added") != settings.users() || outcome.count("failed") != 0) {
             throw new IllegalStateException("The full sync of " + subject.name() + " did not import every user: "
@@ -195,12 +207,17 @@ public final class DirectorySyncBenchmark {
         step("  %.1f s (%,.0f users/s): %s", outcome.nanos() / 1e9, Stats.perSecond(settings.users(), outcome.nanos()),
                 outcome.result());
         step("  CPU seconds meanwhile: %s", CpuAccount.describe(cpuSeconds));
+        if (statements != null) {
+            step("  database per user: %.1f statements, %.1f rows written (%s)",
+                    counts.statements() / (double) settings.users(), counts.rowsWritten() / (double) settings.users(),
+                    counts.perUser(settings.users()));
+        }
         Drain drain = provisions ? drain(subject, cpu, settings.users(), callsBefore) : null;
         double liveAfter = heap.live().usedMb();
         step("  heap: %.0f MB live before, %.0f MB peak during, %.0f MB live after (load average %.1f at the start)",
                 liveBefore, peak.maxMb(), liveAfter, load);
         return new Sync(subject.name(), subject.kind(), outcome, atReturn, liveBefore, liveAfter, peak.maxMb(), drain,
-                load, cpuSeconds);
+                load, cpuSeconds, counts);
     }
 
     private Sync changedSync(FullSync sync, KeycloakHeap heap, CpuAccount cpu, Subject subject) {
@@ -226,7 +243,8 @@ public final class DirectorySyncBenchmark {
         step("  %.2f s: %s", outcome.nanos() / 1e9, outcome.result());
         Drain drain = provisions ? drain(subject, cpu, settings.users(), callsBefore) : null;
         return new Sync(subject.name(), subject.kind(), outcome, provisions ? subject.sandbox().userCount() : 0,
-                Double.NaN, Double.NaN, peak.maxMb(), drain, load, CpuAccount.between(cpuBefore, cpuAfter));
+                Double.NaN, Double.NaN, peak.maxMb(), drain, load, CpuAccount.between(cpuBefore, cpuAfter),
+                DatabaseStatements.Counts.NONE);
     }
 
     /**

@@ -208,6 +208,9 @@ final class DirectorySyncResults implements Report {
         Map<String, Object> cpu = new LinkedHashMap<>();
         sync.cpuSeconds().forEach((group, seconds) -> cpu.put(group, Stats.round(seconds, 2)));
         s.put("cpuSeconds", cpu);
+        if (sync.database() != DatabaseStatements.Counts.NONE) {
+            s.put("database", sync.database().json());
+        }
         if (sync.drain() != null) {
             Drain drain = sync.drain();
             s.put("inClaromentisAtReturn", sync.inClaromentisAtReturn());

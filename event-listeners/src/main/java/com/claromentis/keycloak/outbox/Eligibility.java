@@ -8,6 +8,9 @@ import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserProvider;
+import org.keycloak.storage.StorageId;
+import org.keycloak.storage.UserStoragePrivateUtil;
 
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +44,11 @@ final class Eligibility {
             }
             return Optional.empty();
         }
-        List<String> aliases = session.users().getFederatedIdentitiesStream(realm, user)
+        // A local user's identity links are in Keycloak's own table only (its federated storage holds those of
+        // users a provider keeps without importing them): one read instead of one per table.
+        UserProvider identities = StorageId.isLocalStorage(user.getId())
+                ? UserStoragePrivateUtil.userLocalStorage(session) : session.users();
+        List<String> aliases = identities.getFederatedIdentitiesStream(realm, user)
                 .map(FederatedIdentityModel::getIdentityProvider)
                 .toList();
         // Claromentis provisions enterprise sign-ins only; someone known only through Google or Facebook stays out.

@@ -1,10 +1,10 @@
 package com.claromentis.keycloak.storage;
 
+import com.claromentis.keycloak.common.LocalUsers;
 import com.claromentis.keycloak.peopleapi.ClaromentisUser;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
 import com.claromentis.keycloak.profile.ClaromentisUserMapper;
 import jakarta.persistence.EntityManager;
-import org.keycloak.models.jpa.entities.UserEntity;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -119,9 +119,7 @@ final class ImportedPage {
         Map<String, Set<String>> roles = new HashMap<>();
         if (!userIds.isEmpty()) {
             Collection<String> ids = userIds.values();
-            // Read into the persistence context: the store's look-up by id then finds each user with its attributes.
-            em.createQuery("select distinct u from UserEntity u left join fetch u.attributes where u.id in :ids",
-                    UserEntity.class).setParameter("ids", ids).getResultList();
+            LocalUsers.preload(em, ids);
             if (memberships) {
                 collect(em.createQuery("select m.user.id, m.groupId from UserGroupMembershipEntity m where m.user.id in :ids",
                         Object[].class).setParameter("ids", ids).getResultList(), groups);
