@@ -11,11 +11,13 @@ import java.util.Map;
 /**
  * The outbox table's queries, on the entity manager of the caller's transaction.
  *
- * <p>Claiming is portable optimistic locking rather than {@code SELECT ... FOR UPDATE SKIP LOCKED} (which H2, the
- * dev-file database, lacks): a node reads due rows, then claims each with
- * {@code UPDATE ... WHERE id = ? AND version = ? AND (claimed_until IS NULL OR claimed_until < now)} and keeps only
- * the rows whose update count is 1. On PostgreSQL a second node's update waits for the first to commit, then finds
- * the version changed and updates nothing; on H2 it fails or updates nothing. Either way one node wins.
+ * <p>Claiming is portable rather than {@code SELECT ... FOR UPDATE SKIP LOCKED} (which H2, the dev-file database,
+ * lacks): a node reads due rows, claims them in one conditional update
+ * {@code UPDATE ... SET claimed_by = token WHERE id IN (...) AND status = 'PENDING' AND next_attempt_at <= now AND
+ * (claimed_until IS NULL OR claimed_until < now)}, then reads back the rows that carry its token, as they are now.
+ * On PostgreSQL a second node's update waits for the first to commit, then finds the rows claimed and leaves them;
+ * on H2 it fails or updates nothing. Either way each row goes to one node, and a batch costs two statements to
+ * claim, not one per row (the claim runs while the delivery threads wait).
  */
 final class OutboxStore {
 
@@ -34,7 +36,7 @@ final class OutboxStore {
 
     private static final String CLAIM = "update OutboxEntry e set e.claimedBy = :token, e.claimedUntil = :until,"
             + " e.version = e.version + 1"
-            + " where e.id = :id and e.version = :version and e.status = :pending"
+            + " where e.id in :ids and e.status = :pending and e.nextAttemptAt <= :now"
             + " and (e.claimedUntil is null or e.claimedUntil < :now)";
 
     private static final String REPLAY = "update OutboxEntry e set e.status = :pending, e.attempts = 0,"
@@ -67,20 +69,46 @@ final class OutboxStore {
                 .setParameter("now", now)
                 .setMaxResults(limit)
                 .getResultList();
-        List<Claimed> claimed = new ArrayList<>();
+        return take(token, now, until, heads);
+    }
+
+    /**
+     * Claims for {@code token} those of {@code heads} (due rows as read just before) that are still pending, due and
+     * unclaimed now, and returns them as they are after the claim.
+     */
+    List<Claimed> take(String token, long now, long until, List<OutboxEntry> heads) {
+        if (heads.isEmpty()) {
+            return List.of();
+        }
+        // Still claimed by an earlier holder whose lease ran out: that holder stopped mid-delivery.
+        Set<Long> takenOver = new java.util.HashSet<>();
+        List<Long> ids = new ArrayList<>(heads.size());
         for (OutboxEntry head : heads) {
-            int updated = em.createQuery(CLAIM)
-                    .setParameter("token", token)
-                    .setParameter("until", until)
-                    .setParameter("id", head.getId())
-                    .setParameter("version", head.getVersion())
-                    .setParameter("pending", OutboxEntry.PENDING)
-                    .setParameter("now", now)
-                    .executeUpdate();
-            if (updated == 1) {
-                claimed.add(Claimed.of(head, token));
+            ids.add(head.getId());
+            if (head.getClaimedBy() != null) {
+                takenOver.add(head.getId());
             }
         }
+        int updated = em.createQuery(CLAIM)
+                .setParameter("token", token)
+                .setParameter("until", until)
+                .setParameter("ids", ids)
+                .setParameter("pending", OutboxEntry.PENDING)
+                .setParameter("now", now)
+                .executeUpdate();
+        if (updated == 0) {
+            return List.of();
+        }
+        // The rows as the claim left them (another node may have tried one meanwhile), not as first read: the
+        // entities read first would be handed back unchanged by the persistence context.
+        heads.forEach(em::detach);
+        List<Claimed> claimed = new ArrayList<>(updated);
+        em.createQuery("select e from OutboxEntry e where e.id in :ids and e.claimedBy = :token order by e.id",
+                        OutboxEntry.class)
+                .setParameter("ids", ids)
+                .setParameter("token", token)
+                .getResultList()
+                .forEach(row -> claimed.add(Claimed.of(row, token, takenOver.contains(row.getId()))));
         return claimed;
     }
 
@@ -89,16 +117,45 @@ final class OutboxStore {
      * claim, at most {@value OutboxSettings#MAX_BATCH_SIZE} rows); returns how many were removed.
      */
     int completeAll(List<Claimed> rows) {
-        Map<String, List<Long>> byToken = new LinkedHashMap<>();
-        rows.forEach(row -> byToken.computeIfAbsent(row.token(), token -> new ArrayList<>()).add(row.id()));
         int removed = 0;
-        for (Map.Entry<String, List<Long>> claim : byToken.entrySet()) {
+        for (Map.Entry<String, List<Long>> claim : byToken(rows).entrySet()) {
             removed += em.createQuery("delete from OutboxEntry e where e.id in :ids and e.claimedBy = :token")
                     .setParameter("ids", claim.getValue())
                     .setParameter("token", claim.getKey())
                     .executeUpdate();
         }
         return removed;
+    }
+
+    /**
+     * Gives back claimed rows whose delivery never started, due at once: one statement per claim and kind. A row its
+     * claim had taken over keeps a holder (with its lease over), so whoever claims it next still treats it as the
+     * stopped holder's; the others are plainly unclaimed again. Returns how many were given back.
+     */
+    int releaseUnstarted(List<Claimed> rows, long now) {
+        int released = 0;
+        for (Map.Entry<String, List<Long>> claim : byToken(rows.stream().filter(row -> !row.takenOver()).toList()).entrySet()) {
+            released += em.createQuery("update OutboxEntry e set e.claimedBy = null, e.claimedUntil = null,"
+                            + " e.version = e.version + 1 where e.id in :ids and e.claimedBy = :token")
+                    .setParameter("ids", claim.getValue())
+                    .setParameter("token", claim.getKey())
+                    .executeUpdate();
+        }
+        for (Map.Entry<String, List<Long>> claim : byToken(rows.stream().filter(Claimed::takenOver).toList()).entrySet()) {
+            released += em.createQuery("update OutboxEntry e set e.claimedUntil = :now, e.version = e.version + 1"
+                            + " where e.id in :ids and e.claimedBy = :token")
+                    .setParameter("now", now)
+                    .setParameter("ids", claim.getValue())
+                    .setParameter("token", claim.getKey())
+                    .executeUpdate();
+        }
+        return released;
+    }
+
+    private static Map<String, List<Long>> byToken(List<Claimed> rows) {
+        Map<String, List<Long>> byToken = new LinkedHashMap<>();
+        rows.forEach(row -> byToken.computeIfAbsent(row.token(), token -> new ArrayList<>()).add(row.id()));
+        return byToken;
     }
 
     /**
@@ -415,19 +472,21 @@ final class OutboxStore {
         return text.length() <= max ? text : text.substring(0, max - 3) + "...";
     }
 
-    /** An immutable copy of a claimed row, used outside the transaction that claimed it. */
     /**
+     * An immutable copy of a claimed row, used outside the transaction that claimed it.
+     *
+     * @param leaseEnds when the claim's lease runs out, epoch ms
      * @param takenOver the row was still claimed by an earlier holder whose lease ran out: every outcome (delivered,
      *                  failed, given back) clears the claim, so that holder stopped mid-delivery and may have done
      *                  part of it
      */
     record Claimed(long id, String realmId, String userId, String username, ChangeType type, String payload,
-                   int attempts, long queuedAt, String token, boolean takenOver) {
+                   int attempts, long queuedAt, String token, boolean takenOver, long leaseEnds) {
 
-        static Claimed of(OutboxEntry entry, String token) {
+        static Claimed of(OutboxEntry entry, String token, boolean takenOver) {
             return new Claimed(entry.getId(), entry.getRealmId(), entry.getUserId(), entry.getUsername(),
                     entry.getChangeType(), entry.getPayload(), entry.getAttempts(), entry.getQueuedAt(), token,
-                    entry.getClaimedBy() != null);
+                    takenOver, entry.getClaimedUntil() == null ? 0 : entry.getClaimedUntil());
         }
     }
 }

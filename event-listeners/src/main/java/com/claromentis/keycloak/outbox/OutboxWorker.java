@@ -193,11 +193,13 @@ final class OutboxWorker implements AutoCloseable {
             do {
                 batch = claim();
                 List<Done> done = Collections.synchronizedList(new ArrayList<>());
+                List<Claimed> unstarted = Collections.synchronizedList(new ArrayList<>());
                 Map<String, Long> realmHolds = new ConcurrentHashMap<>();
                 try {
-                    deliverAll(batch, done, realmHolds);
+                    deliverAll(batch, done, unstarted, realmHolds);
                 } finally {
                     completeAll(new ArrayList<>(done));
+                    giveBack(new ArrayList<>(unstarted), batch.size());
                 }
             } while (batch.size() == settings.batchSize() && !closed);
         } catch (RuntimeException e) {
@@ -233,13 +235,13 @@ final class OutboxWorker implements AutoCloseable {
      * @param realmHolds the realms' pauses as the database held them when this batch first delivered one of their rows:
      *                   one read per realm and batch rather than per row
      */
-    private void deliverAll(List<Claimed> batch, List<Done> done, Map<String, Long> realmHolds) {
+    private void deliverAll(List<Claimed> batch, List<Done> done, List<Claimed> unstarted, Map<String, Long> realmHolds) {
         if (deliveryPool == null) {
             for (Claimed row : batch) {
                 if (closed) {
                     return;
                 }
-                process(row, done, realmHolds);
+                startInTime(row, done, unstarted, realmHolds);
             }
             return;
         }
@@ -247,7 +249,7 @@ final class OutboxWorker implements AutoCloseable {
         for (Claimed row : batch) {
             running.add(deliveryPool.submit(() -> {
                 if (!closed) {
-                    process(row, done, realmHolds);
+                    startInTime(row, done, unstarted, realmHolds);
                 }
             }));
         }
@@ -270,6 +272,31 @@ final class OutboxWorker implements AutoCloseable {
         Set<String> busy = importingRealms(now);
         return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
                 session -> store(session).claim(token, now, until, settings.batchSize(), busy));
+    }
+
+    /**
+     * Delivers a claimed row only while at least a third of its claim's lease remains. A batch slower than its lease
+     * (Claromentis answering slowly) would otherwise still be sending rows another node has meanwhile taken over, and
+     * both would create the same person; the last third is left for the deliveries already under way.
+     */
+    private void startInTime(Claimed row, List<Done> done, List<Claimed> unstarted, Map<String, Long> realmHolds) {
+        if (Time.currentTimeMillis() >= row.leaseEnds() - settings.claimLease().toMillis() / 3) {
+            unstarted.add(row);
+            return;
+        }
+        process(row, done, realmHolds);
+    }
+
+    /** Gives the rows a batch did not start in time back to the next claim, this node's or another's. */
+    private void giveBack(List<Claimed> unstarted, int claimed) {
+        if (unstarted.isEmpty()) {
+            return;
+        }
+        int released = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
+                session -> store(session).releaseUnstarted(unstarted, Time.currentTimeMillis()));
+        LOG.warnf("%d of %d claimed outbox changes were not started within two thirds of their claim's lease (%s); "
+                        + "%d given back for the next claim: consider a longer %s or a smaller %s", unstarted.size(), claimed,
+                settings.claimLease(), released, OutboxSettings.CLAIM_LEASE, OutboxSettings.BATCH_SIZE);
     }
 
     /**

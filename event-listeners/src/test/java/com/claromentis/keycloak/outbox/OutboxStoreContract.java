@@ -172,21 +172,56 @@ abstract class OutboxStoreContract {
     }
 
     @Test
-    @DisplayName("a claim based on a stale read (another node changed the row meanwhile) updates nothing")
-    void staleVersionLoses() {
+    @DisplayName("rows a batch never started are claimable again at once; one it had taken over is still known as taken"
+            + " over, one it had claimed fresh is not, and a row meanwhile taken by another node is left alone")
+    void unstartedRowsAreGivenBack() {
+        insert("u1", ChangeType.CREATE, 1000);
+        insert("u2", ChangeType.CREATE, 1000);
+        insert("u3", ChangeType.CREATE, 1000);
+        claim("node-a", 2000).stream().filter(row -> row.userId().equals("u1")).findFirst().orElseThrow();
+        inTransaction(em -> em.createQuery("update OutboxEntry e set e.claimedUntil = 0 where e.userId = 'u1'").executeUpdate());
+        List<Claimed> batch = claim("node-b", 2001);
+        assertThat(batch).extracting(Claimed::userId, Claimed::takenOver).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("u1", true));
+        List<Claimed> others = claim("node-c", 2000 + LEASE + 1);
+        // node-b's batch now holds u1 (taken over); node-c holds u2 and u3, whose node-a lease ran out.
+        Claimed u2 = others.stream().filter(row -> row.userId().equals("u2")).findFirst().orElseThrow();
+        List<Claimed> givenBackRows = List.of(batch.get(0), new Claimed(u2.id(), u2.realmId(), u2.userId(),
+                u2.username(), u2.type(), u2.payload(), u2.attempts(), u2.queuedAt(), "node-b", false, u2.leaseEnds()));
+
+        int released = this.<Integer>inTransaction(em -> new OutboxStore(em).releaseUnstarted(givenBackRows, 3000));
+        List<Claimed> next = claim("node-d", 3001);
+
+        assertThat(released).as("only node-b's own row").isEqualTo(1);
+        assertThat(next).extracting(Claimed::userId, Claimed::takenOver).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("u1", true));
+        assertThat(others).extracting(Claimed::leaseEnds).containsOnly(2000 + LEASE + 1 + LEASE);
+
+        insert("u4", ChangeType.CREATE, 1000);
+        List<Claimed> fresh = claim("node-e", 3002);
+        assertThat(this.<Integer>inTransaction(em -> new OutboxStore(em).releaseUnstarted(fresh, 3003))).isEqualTo(1);
+        assertThat(claim("node-f", 3003)).extracting(Claimed::userId, Claimed::takenOver).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("u4", false));
+    }
+
+    @Test
+    @DisplayName("a claim based on a stale read takes the row as it is now: not at all while another node's retry time"
+            + " is ahead, with that node's attempt counted once it is due")
+    void staleReadClaimsCurrentState() {
         insert("u1", ChangeType.UPDATE, 1000);
-        OutboxEntry stale = inTransaction(em -> em.createQuery("select e from OutboxEntry e", OutboxEntry.class)
-                .getSingleResult());
+        List<OutboxEntry> stale = inTransaction(em -> em.createQuery("select e from OutboxEntry e", OutboxEntry.class)
+                .getResultList());
         Claimed claimed = claim("node-a", 2000).get(0);
-        inTransaction(em -> new OutboxStore(em).fail(claimed, 1, false, 2000, "503", null));
+        inTransaction(em -> new OutboxStore(em).fail(claimed, 1, false, 5000, "503", null));
 
-        int updated = inTransaction(em -> em.createQuery("update OutboxEntry e set e.claimedBy = 'node-b'"
-                        + " where e.id = :id and e.version = :version")
-                .setParameter("id", stale.getId())
-                .setParameter("version", stale.getVersion())
-                .executeUpdate());
+        List<Claimed> early = inTransaction(em -> new OutboxStore(em).take("node-b", 2001, 2001 + LEASE, stale));
+        List<Claimed> due = inTransaction(em -> new OutboxStore(em).take("node-b", 5000, 5000 + LEASE, stale));
 
-        assertThat(updated).isZero();
+        assertThat(early).isEmpty();
+        assertThat(due).singleElement().satisfies(row -> {
+            assertThat(row.attempts()).isEqualTo(1);
+            assertThat(row.token()).isEqualTo("node-b");
+        });
     }
 
     @Test

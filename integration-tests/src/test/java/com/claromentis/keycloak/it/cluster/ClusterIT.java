@@ -293,7 +293,9 @@ class ClusterIT {
             // Slow writes while the users are created, so delivery is still going on when node B dies.
             outbox.sandbox.faults().userWriteLatency(1000);
             createUsers();
-            outbox.sandbox.faults().userWriteLatency(20);
+            // Still slow enough that a batch of node B's takes seconds, so the kill lands while it holds one; fast
+            // enough that a batch stays well inside two thirds of the lease (no row is given back and re-claimed).
+            outbox.sandbox.faults().userWriteLatency(150);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
                     .until(() -> outbox.sandbox.userCount() - usersBefore >= DELIVERED_BEFORE_KILL);
 
@@ -307,6 +309,7 @@ class ClusterIT {
             Instant killed = Instant.now();
             deliveredAtKill = outbox.sandbox.userCount() - usersBefore;
             heldByBAtKill = cluster.postgres.queryLong(TwoNodeCluster.DATABASE, heldByB);
+            outbox.sandbox.faults().userWriteLatency(20);
             Thread.sleep(Math.max(0, Duration.ofSeconds(5).minus(Duration.between(killed, Instant.now())).toMillis()));
             heldByBFiveSecondsLater = cluster.postgres.queryLong(TwoNodeCluster.DATABASE, heldByB);
             outbox.awaitDrained(Duration.ofMinutes(4));
