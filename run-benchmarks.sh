@@ -6,7 +6,7 @@
 # with smaller counts (a tenth to a fifth of the people, changes and sign-ins; about 10 minutes for all of them on 2 cores).
 # Options pass through as -Dbench.* and win over --quick's, e.g. ./run-benchmarks.sh import -Dbench.stackSamples=10.
 # Needs Java 17 and Maven; import and directory also need Debian's slapd (apt-get install -y slapd ldap-utils),
-# import and provisioning need PostgreSQL (apt-get install -y postgresql) unless run with -Dbench.database=dev-file.
+# import, provisioning and directory need PostgreSQL (apt-get install -y postgresql) unless run with -Dbench.database=dev-file.
 set -euo pipefail
 cd "$(dirname "$0")"
 quick=false

@@ -5,8 +5,8 @@ package com.claromentis.keycloak.benchmarks;
  * issue's benchmark: 10,000 OpenLDAP users (a 10-wide org chart, so 1,000 distinct managers), 20 groups of 500, 100
  * users changed for the changed-users sync, and 1,000 warm-up users synced untimed first.
  *
- * <p>{@code bench.database}: {@code dev-file} (Keycloak's H2, the default, as the figures below it were taken) or
- * {@code postgres} (a fresh PostgreSQL, as in production).
+ * <p>{@code bench.database}: {@code postgres} (a fresh PostgreSQL, as in production and as the import and provisioning
+ * benchmarks run; the default) or {@code dev-file} (Keycloak's H2, where a commit costs almost nothing).
  *
  * <p>The group size and the changed count follow a smaller {@code bench.directoryUsers} unless given, so
  * {@code -Dbench.directoryUsers=1000} alone is a valid quick run.
@@ -44,6 +44,6 @@ record DirectorySyncSettings(
                 Integer.getInteger("bench.directoryWarmUpUsers", Math.min(1_000, users)),
                 Integer.getInteger("bench.syncTimeoutMinutes", 60),
                 Integer.getInteger("bench.drainTimeoutMinutes", 30),
-                System.getProperty("bench.database", Knobs.DEV_FILE));
+                System.getProperty("bench.database", Knobs.POSTGRES));
     }
 }

@@ -19,6 +19,8 @@ final class ImportResults implements Report {
     private final List<ImportBenchmark.Step> imports;
     private final List<ImportBenchmark.Step> unchanged;
     private final List<ImportBenchmark.Step> changed;
+    /** Changed syncs with nothing new since the previous one: the fixed part of every changed sync. */
+    private final List<ImportBenchmark.Step> idle;
     private final ImportBenchmark.Step scale;
     private final double maxHeapMb;
     private final double liveAtStartMb;
@@ -27,7 +29,8 @@ final class ImportResults implements Report {
 
     ImportResults(ImportSettings settings, String keycloakVersion, double loadAtStart, double fillSeconds,
                   List<ImportBenchmark.Step> imports, List<ImportBenchmark.Step> unchanged,
-                  List<ImportBenchmark.Step> changed, ImportBenchmark.Step scale, double maxHeapMb,
+                  List<ImportBenchmark.Step> changed, List<ImportBenchmark.Step> idle, ImportBenchmark.Step scale,
+                  double maxHeapMb,
                   double liveAtStartMb, double liveAtEndMb) {
         this.settings = settings;
         this.keycloakVersion = keycloakVersion;
@@ -36,6 +39,7 @@ final class ImportResults implements Report {
         this.imports = List.copyOf(imports);
         this.unchanged = List.copyOf(unchanged);
         this.changed = List.copyOf(changed);
+        this.idle = List.copyOf(idle);
         this.scale = scale;
         this.maxHeapMb = maxHeapMb;
         this.liveAtStartMb = liveAtStartMb;
@@ -107,7 +111,7 @@ final class ImportResults implements Report {
         md.append("| step | realm | time | people/s | Keycloak's answer | People API requests | statements per person "
                 + "| rows written per person | commits | peak heap | live after | sync thread CPU |\n");
         md.append("| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        for (List<ImportBenchmark.Step> steps : List.of(imports, unchanged, changed)) {
+        for (List<ImportBenchmark.Step> steps : List.of(imports, unchanged, changed, idle)) {
             steps.forEach(step -> row(md, step));
         }
         if (scale != null) {
@@ -139,6 +143,15 @@ final class ImportResults implements Report {
         md.append(String.format(Locale.ROOT, "| changed sync ÷ unchanged full sync, People API requests | %.1f %% | at most "
                         + "%.0f %%: %s |%n", 100 * changedCalls, 100 * ImportBenchmark.CHANGED_SHARE_GOAL,
                 verdict(changedCalls <= ImportBenchmark.CHANGED_SHARE_GOAL)));
+        if (!idle.isEmpty()) {
+            double fixed = Stats.median(idle.stream().map(ImportBenchmark.Step::seconds).toList());
+            double own = Stats.median(changed.stream().map(ImportBenchmark.Step::seconds).toList()) - fixed;
+            md.append(String.format(Locale.ROOT, "| changed sync with nothing new since the last (median): the fixed part "
+                            + "of every changed sync | %.2f s (%.1f %% of the unchanged full sync) | |%n", fixed,
+                    100 * fixed / peopleUnchangedSeconds()));
+            md.append(String.format(Locale.ROOT, "| the %d changes' own part: changed sync less that fixed part, ÷ unchanged "
+                            + "full sync | %.1f %% | |%n", settings.changed(), 100 * own / peopleUnchangedSeconds()));
+        }
         if (scale != null) {
             double scaleRatio = scaleRatio();
             double peakSmall = imports.stream().filter(of(ImportBenchmark.Kind.PEOPLE_API))
@@ -189,6 +202,7 @@ final class ImportResults implements Report {
         json.put("imports", imports.stream().map(ImportResults::json).toList());
         json.put("unchanged", unchanged.stream().map(ImportResults::json).toList());
         json.put("changed", changed.stream().map(ImportResults::json).toList());
+        json.put("changedNothingNew", idle.stream().map(ImportResults::json).toList());
         if (scale != null) {
             json.put("scale", json(scale));
         }
