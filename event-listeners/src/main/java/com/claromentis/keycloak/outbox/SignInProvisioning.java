@@ -24,12 +24,15 @@ import java.util.Objects;
  */
 public final class SignInProvisioning {
 
-    /** Local, unmanaged attribute: fingerprint of the Claromentis fields as last queued. */
+    /**
+     * Local, unmanaged attribute: what was last queued of the user, as {@code v2;<fields>;<groups>;<roles>} (each a
+     * fingerprint, empty for none). One attribute rather than one per kind: a synced person costs one row, not three.
+     */
     static final String FINGERPRINT = "claromentis.provisioned";
-    /** Local, unmanaged attribute: fingerprint of the user's directory groups as last queued. */
-    static final String GROUPS_FINGERPRINT = "claromentis.provisionedGroups";
-    /** Local, unmanaged attribute: fingerprint of the realm roles a directory granted the user, as last queued. */
-    static final String ROLES_FINGERPRINT = "claromentis.provisionedRoles";
+    /** Earlier releases kept the groups' fingerprint in an attribute of its own; read until the user's next change. */
+    static final String LEGACY_GROUPS_FINGERPRINT = "claromentis.provisionedGroups";
+    /** Earlier releases kept the roles' fingerprint in an attribute of its own; read until the user's next change. */
+    static final String LEGACY_ROLES_FINGERPRINT = "claromentis.provisionedRoles";
 
     private SignInProvisioning() {
     }
@@ -48,13 +51,13 @@ public final class SignInProvisioning {
         }
         // Compared on the (cached) user first: an unchanged sign-in, the common case, touches no database.
         String now = fingerprint(user);
-        String before = user.getFirstAttribute(FINGERPRINT);
-        boolean fieldsChanged = !now.equals(before);
-        List<Membership> memberships = Membership.changed(user);
+        Queued before = Queued.read(user);
+        boolean fieldsChanged = !now.equals(before.fields());
+        List<Membership> memberships = Membership.changed(user, before);
         if (!fieldsChanged && memberships.isEmpty()) {
             return false;
         }
-        if (before == null && !user.isEnabled()) {
+        if (before.fields() == null && !user.isEnabled()) {
             // Never in Claromentis and not allowed in: a directory's disabled or removed person is not created there.
             return false;
         }
@@ -63,10 +66,11 @@ public final class SignInProvisioning {
         if (local == null) {
             return false;
         }
-        boolean queued = false;
+        Queued after = before;
         List<Membership> separate = user.isEnabled() ? memberships : List.of();
         if (fieldsChanged) {
-            ChangeType type = before == null ? ChangeType.CREATE : user.isEnabled() ? ChangeType.UPDATE : ChangeType.DISABLE;
+            ChangeType type = before.fields() == null ? ChangeType.CREATE
+                    : user.isEnabled() ? ChangeType.UPDATE : ChangeType.DISABLE;
             // A sync that imports a person with their groups writes one row, not one per kind: the fields' delivery
             // brings the memberships along once the person exists in Claromentis.
             Map<String, String> payload = separate.isEmpty() ? Map.of()
@@ -74,25 +78,77 @@ public final class SignInProvisioning {
             if (!ProvisioningOutbox.enqueue(session, realm, user, type, payload)) {
                 return false;
             }
-            local.setSingleAttribute(FINGERPRINT, now);
-            separate.forEach(membership -> membership.record(local, user));
+            after = after.withFields(now);
+            for (Membership membership : separate) {
+                after = membership.recorded(after, user);
+            }
             separate = List.of();
-            queued = true;
         }
         for (Membership membership : separate) {
             if (ProvisioningOutbox.enqueue(session, realm, user, membership.type, Map.of())) {
-                membership.record(local, user);
-                queued = true;
+                after = membership.recorded(after, user);
             }
         }
-        if (queued) {
-            // Written past Keycloak's user cache, so drop the cached copy: the next sign-in must see the fingerprints.
-            UserCache cache = session.getProvider(UserCache.class);
-            if (cache != null) {
-                cache.evict(realm, user);
+        if (after.equals(before)) {
+            return false;
+        }
+        after.store(local, before);
+        // Written past Keycloak's user cache, so drop the cached copy: the next sign-in must see the fingerprints.
+        UserCache cache = session.getProvider(UserCache.class);
+        if (cache != null) {
+            cache.evict(realm, user);
+        }
+        return true;
+    }
+
+    /**
+     * What was last queued of a user: the fingerprints of their fields, of the groups they were read in and of the
+     * realm roles their directory granted, each null for never (or, for groups and roles, none).
+     *
+     * @param legacy read from an earlier release's separate attributes, which the next store removes
+     */
+    record Queued(String fields, String groups, String roles, boolean legacy) {
+
+        private static final String VERSION = "v2";
+
+        static Queued read(UserModel user) {
+            String stored = user.getFirstAttribute(FINGERPRINT);
+            if (stored == null || !stored.startsWith(VERSION + ";")) {
+                return new Queued(stored, user.getFirstAttribute(LEGACY_GROUPS_FINGERPRINT),
+                        user.getFirstAttribute(LEGACY_ROLES_FINGERPRINT), true);
+            }
+            // A value cut short or edited by hand reads as "not queued" for the parts it lacks: queued once more,
+            // which delivery makes harmless (an update of what Claromentis already holds).
+            String[] parts = stored.split(";", -1);
+            return new Queued(part(parts, 1), part(parts, 2), part(parts, 3), false);
+        }
+
+        private static String part(String[] parts, int index) {
+            return index < parts.length && !parts[index].isEmpty() ? parts[index] : null;
+        }
+
+        String encode() {
+            return String.join(";", VERSION, nullToEmpty(fields), nullToEmpty(groups), nullToEmpty(roles));
+        }
+
+        Queued withFields(String now) {
+            return new Queued(now, groups, roles, legacy);
+        }
+
+        /** One attribute write; the separate attributes of an earlier release, where there were any, go. */
+        void store(UserModel local, Queued before) {
+            local.setSingleAttribute(FINGERPRINT, encode());
+            if (before.legacy() && before.groups() != null) {
+                local.removeAttribute(LEGACY_GROUPS_FINGERPRINT);
+            }
+            if (before.legacy() && before.roles() != null) {
+                local.removeAttribute(LEGACY_ROLES_FINGERPRINT);
             }
         }
-        return queued;
+
+        private static String nullToEmpty(String value) {
+            return value == null ? "" : value;
+        }
     }
 
     /**
@@ -100,22 +156,20 @@ public final class SignInProvisioning {
      * the groups they were read in, and the realm roles the directory's role groups granted them.
      */
     enum Membership {
-        GROUPS(ClaromentisProfile.DIRECTORY_GROUPS, GROUPS_FINGERPRINT, ChangeType.GROUPS),
-        ROLES(ClaromentisProfile.DIRECTORY_ROLES, ROLES_FINGERPRINT, ChangeType.ROLES);
+        GROUPS(ClaromentisProfile.DIRECTORY_GROUPS, ChangeType.GROUPS),
+        ROLES(ClaromentisProfile.DIRECTORY_ROLES, ChangeType.ROLES);
 
         private final String source;
-        private final String fingerprintAttribute;
         private final ChangeType type;
 
-        Membership(String source, String fingerprintAttribute, ChangeType type) {
+        Membership(String source, ChangeType type) {
             this.source = source;
-            this.fingerprintAttribute = fingerprintAttribute;
             this.type = type;
         }
 
-        static List<Membership> changed(UserModel user) {
+        static List<Membership> changed(UserModel user, Queued queued) {
             return java.util.Arrays.stream(values())
-                    .filter(m -> !Objects.equals(m.fingerprint(user), user.getFirstAttribute(m.fingerprintAttribute)))
+                    .filter(m -> !Objects.equals(m.fingerprint(user), m.of(queued)))
                     .toList();
         }
 
@@ -130,13 +184,14 @@ public final class SignInProvisioning {
             return digest(fields);
         }
 
-        private void record(UserModel local, UserModel user) {
+        private String of(Queued queued) {
+            return this == GROUPS ? queued.groups() : queued.roles();
+        }
+
+        private Queued recorded(Queued queued, UserModel user) {
             String now = fingerprint(user);
-            if (now == null) {
-                local.removeAttribute(fingerprintAttribute);
-            } else {
-                local.setSingleAttribute(fingerprintAttribute, now);
-            }
+            return this == GROUPS ? new Queued(queued.fields(), now, queued.roles(), queued.legacy())
+                    : new Queued(queued.fields(), queued.groups(), now, queued.legacy());
         }
     }
 

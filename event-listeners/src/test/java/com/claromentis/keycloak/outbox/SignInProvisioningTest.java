@@ -73,9 +73,70 @@ class SignInProvisioningTest {
         assertThat(SignInProvisioning.Membership.ROLES.fingerprint(editor)).isNotNull();
         assertThat(SignInProvisioning.Membership.GROUPS.fingerprint(editor))
                 .isEqualTo(SignInProvisioning.Membership.GROUPS.fingerprint(plain));
-        assertThat(SignInProvisioning.Membership.changed(plain)).containsExactly(SignInProvisioning.Membership.GROUPS);
-        assertThat(SignInProvisioning.Membership.changed(editor))
+        SignInProvisioning.Queued never = SignInProvisioning.Queued.read(plain);
+        assertThat(SignInProvisioning.Membership.changed(plain, never)).containsExactly(SignInProvisioning.Membership.GROUPS);
+        assertThat(SignInProvisioning.Membership.changed(editor, never))
                 .containsExactly(SignInProvisioning.Membership.GROUPS, SignInProvisioning.Membership.ROLES);
+    }
+
+    @org.junit.jupiter.api.Nested
+    @DisplayName("given what was last queued, kept in one attribute")
+    class LastQueued {
+
+        @Test
+        @DisplayName("then fields, groups and roles read back as written, an absent kind as none")
+        void roundTrip() {
+            SignInProvisioning.Queued queued = new SignInProvisioning.Queued("f1", null, "r1", false);
+
+            assertThat(read(Map.of(SignInProvisioning.FINGERPRINT, queued.encode()))).isEqualTo(queued);
+            assertThat(queued.encode()).isEqualTo("v2;f1;;r1");
+        }
+
+        @Test
+        @DisplayName("then an earlier release's separate attributes are read, and the next store writes one attribute and"
+                + " removes only those that exist")
+        void earlierRelease() {
+            Map<String, String> legacy = Map.of(SignInProvisioning.FINGERPRINT, "0123456789abcdef0123456789abcdef",
+                    SignInProvisioning.LEGACY_GROUPS_FINGERPRINT, "groups");
+            SignInProvisioning.Queued before = read(legacy);
+            UserModel local = mock(UserModel.class);
+
+            before.withFields("new").store(local, before);
+
+            assertThat(before).isEqualTo(new SignInProvisioning.Queued("0123456789abcdef0123456789abcdef", "groups", null, true));
+            org.mockito.Mockito.verify(local).setSingleAttribute(SignInProvisioning.FINGERPRINT, "v2;new;groups;");
+            org.mockito.Mockito.verify(local).removeAttribute(SignInProvisioning.LEGACY_GROUPS_FINGERPRINT);
+            org.mockito.Mockito.verify(local, org.mockito.Mockito.never())
+                    .removeAttribute(SignInProvisioning.LEGACY_ROLES_FINGERPRINT);
+        }
+
+        @Test
+        @DisplayName("then a value cut short, padded or edited by hand reads as not queued for what it lacks, never as"
+                + " something queued")
+        void hostileValues() {
+            assertThat(read(Map.of(SignInProvisioning.FINGERPRINT, "v2;")))
+                    .isEqualTo(new SignInProvisioning.Queued(null, null, null, false));
+            assertThat(read(Map.of(SignInProvisioning.FINGERPRINT, "v2;f;g;r;extra;;")))
+                    .isEqualTo(new SignInProvisioning.Queued("f", "g", "r", false));
+            assertThat(read(Map.of(SignInProvisioning.FINGERPRINT, "v2;;;")))
+                    .isEqualTo(new SignInProvisioning.Queued(null, null, null, false));
+            String fields = SignInProvisioning.fingerprint(user("Ada", "Lovelace", Map.of()));
+            assertThat(read(Map.of(SignInProvisioning.FINGERPRINT, "v2;" + "x".repeat(10_000))).fields())
+                    .isNotEqualTo(fields);
+        }
+
+        @Test
+        @DisplayName("then a user nothing was ever queued for reads as never queued")
+        void neverQueued() {
+            assertThat(read(Map.of())).isEqualTo(new SignInProvisioning.Queued(null, null, null, true));
+        }
+
+        private SignInProvisioning.Queued read(Map<String, String> attributes) {
+            UserModel user = mock(UserModel.class);
+            when(user.getFirstAttribute(org.mockito.ArgumentMatchers.anyString()))
+                    .thenAnswer(call -> attributes.get(call.<String>getArgument(0)));
+            return SignInProvisioning.Queued.read(user);
+        }
     }
 
     private static UserModel withGroups(String... dns) {
