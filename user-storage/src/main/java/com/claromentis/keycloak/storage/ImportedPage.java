@@ -80,12 +80,18 @@ final class ImportedPage {
     }
 
     /**
-     * For a changed sync, which has no map of the whole provider and applies no memberships: the page's people are
-     * found by their Claromentis ids in one statement, then loaded with their attributes.
+     * For a changed sync, which has no map of the whole provider and applies no memberships: the page's people and
+     * their managers (whose usernames the manager field needs) are found by their Claromentis ids in one statement,
+     * then loaded with their attributes, rather than a search per manager.
      */
     static ImportedPage loadByIds(EntityManager em, String realmId, String componentId, Collection<ClaromentisUser> people) {
-        List<String> values = people.stream().map(ClaromentisUser::id).filter(Objects::nonNull)
-                .map(String::valueOf).toList();
+        Set<Long> ids = new java.util.LinkedHashSet<>();
+        people.forEach(person -> {
+            ids.add(person.id());
+            ids.add(person.managerId());
+        });
+        ids.remove(null);
+        List<String> values = ids.stream().map(String::valueOf).toList();
         Map<Long, String> imported = values.isEmpty() ? Map.of() : byClaromentisId(em.createQuery(
                         "select a.value, a.user.id from UserAttributeEntity a where a.name = :name and a.value in :values"
                                 + " and a.user.realmId = :realmId and a.user.federationLink = :componentId", Object[].class)
@@ -94,25 +100,23 @@ final class ImportedPage {
                 .setParameter("realmId", realmId)
                 .setParameter("componentId", componentId)
                 .getResultList());
-        return load(em, imported, people, false);
+        return load(em, imported, ids, false);
     }
 
     /** Loads the users of {@code people} that {@code imported} knows, their memberships and grants, into {@code em}. */
     static ImportedPage load(EntityManager em, Map<Long, String> imported, Collection<ClaromentisUser> people) {
-        return load(em, imported, people, true);
+        return load(em, imported, people.stream().map(ClaromentisUser::id).filter(Objects::nonNull).toList(), true);
     }
 
-    private static ImportedPage load(EntityManager em, Map<Long, String> imported, Collection<ClaromentisUser> people,
+    /** @param claromentisIds the Claromentis ids the page answers for, each looked up in {@code imported} */
+    private static ImportedPage load(EntityManager em, Map<Long, String> imported, Collection<Long> claromentisIds,
                                      boolean memberships) {
-        Set<Long> covered = new HashSet<>();
+        Set<Long> covered = new HashSet<>(claromentisIds);
         Map<Long, String> userIds = new HashMap<>();
-        for (ClaromentisUser person : people) {
-            if (person.id() != null) {
-                covered.add(person.id());
-                String userId = imported.get(person.id());
-                if (userId != null) {
-                    userIds.put(person.id(), userId);
-                }
+        for (Long id : claromentisIds) {
+            String userId = imported.get(id);
+            if (userId != null) {
+                userIds.put(id, userId);
             }
         }
         Map<String, Set<String>> groups = new HashMap<>();
@@ -134,7 +138,7 @@ final class ImportedPage {
         return new ImportedPage(covered, userIds, groups, roles);
     }
 
-    /** Whether this page answers for Claromentis id {@code id} (a person of the page). */
+    /** Whether this page answers for Claromentis id {@code id} (a person of the page, or a changed page's manager). */
     boolean covers(Long id) {
         return id != null && covered.contains(id);
     }

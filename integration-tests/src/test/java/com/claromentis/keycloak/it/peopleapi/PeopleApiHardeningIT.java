@@ -262,6 +262,20 @@ class PeopleApiHardeningIT {
             assertThat(groupPaths(realm, "lock.one")).contains("/claromentis/Changed Sync Team");
         }
 
+        @Test
+        @DisplayName("then a person given a new manager in Claromentis gets that manager's username")
+        void newManager(TestRealm realm) {
+            long amy = sandbox.findUserByUsername("amy").orElseThrow().id();
+            long lockTwo = sandbox.findUserByUsername("lock.two").orElseThrow().id();
+            sandbox.updateUser(lockTwo, u -> u.toBuilder().managerId(amy).build());
+
+            JsonNode changed = PeopleApiComponent.changedSync(realm, componentId);
+
+            // This class's hostile people fail every sync, as the tests above show; the change is the one update.
+            assertThat(changed.path("updated").asInt()).as(changed.toString()).isEqualTo(1);
+            assertThat(realm.findUser("lock.two").orElseThrow().getAttributes()).containsEntry("manager", List.of("amy"));
+        }
+
         private List<String> groupPaths(TestRealm realm, String username) {
             String id = realm.findUser(username).orElseThrow().getId();
             return Arrays.stream(realm.admin().get(realm.adminPath() + "/users/" + id + "/groups", GroupRepresentation[].class))
