@@ -24,7 +24,6 @@ final class DatabaseStatements {
 
     private final Postgres postgres;
     private final String database;
-    private boolean settling;
 
     /**
      * The counter of a fresh PostgreSQL that {@code options} now name as Keycloak's database when the run asked for
@@ -61,18 +60,11 @@ final class DatabaseStatements {
     /**
      * Vacuums and analyses Keycloak's database and writes a checkpoint: the tables grow by thousands of rows between
      * timed steps, and PostgreSQL's autovacuum would otherwise fall on whichever step came next (in one run, the same
-     * sync's PostgreSQL CPU went from 10 to 40 s with it). Run between timed steps, never inside one; from the first
-     * call on, autovacuum is off for the rest of the run.
+     * sync's PostgreSQL CPU went from 10 to 40 s with it). Run between timed steps, never inside one. Autovacuum
+     * stays on: its analyses are what teach the planner, during a sync into a new realm, that the realm is no longer
+     * empty (without them Keycloak's look-up of a user by attribute turned into a scan of the realm's users).
      */
     void settle() {
-        if (!settling) {
-            // From the first settle on the benchmark vacuums between its steps itself: autovacuum would otherwise
-            // wake inside whichever timed step crossed its threshold (a sync that adds 10,000 people to a table of
-            // 40,000 does), and charge that step for the tables the steps before it filled.
-            postgres.psql(database, "ALTER SYSTEM SET autovacuum = off");
-            postgres.psql(database, "SELECT pg_reload_conf()");
-            settling = true;
-        }
         postgres.psql(database, "VACUUM ANALYZE");
         postgres.psql(database, "CHECKPOINT");
     }
