@@ -3,10 +3,12 @@ package com.claromentis.keycloak.outbox;
 import jakarta.persistence.EntityManager;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The outbox table's queries, on the entity manager of the caller's transaction.
@@ -81,7 +83,7 @@ final class OutboxStore {
             return List.of();
         }
         // Still claimed by an earlier holder whose lease ran out: that holder stopped mid-delivery.
-        Set<Long> takenOver = new java.util.HashSet<>();
+        Set<Long> takenOver = new HashSet<>();
         List<Long> ids = new ArrayList<>(heads.size());
         for (OutboxEntry head : heads) {
             ids.add(head.getId());
@@ -117,14 +119,7 @@ final class OutboxStore {
      * claim, at most {@value OutboxSettings#MAX_BATCH_SIZE} rows); returns how many were removed.
      */
     int completeAll(List<Claimed> rows) {
-        int removed = 0;
-        for (Map.Entry<String, List<Long>> claim : byToken(rows).entrySet()) {
-            removed += em.createQuery("delete from OutboxEntry e where e.id in :ids and e.claimedBy = :token")
-                    .setParameter("ids", claim.getValue())
-                    .setParameter("token", claim.getKey())
-                    .executeUpdate();
-        }
-        return removed;
+        return perClaim(rows, "delete from OutboxEntry e where e.id in :ids and e.claimedBy = :token", Map.of());
     }
 
     /**
@@ -133,29 +128,29 @@ final class OutboxStore {
      * stopped holder's; the others are plainly unclaimed again. Returns how many were given back.
      */
     int releaseUnstarted(List<Claimed> rows, long now) {
-        int released = 0;
-        for (Map.Entry<String, List<Long>> claim : byToken(rows.stream().filter(row -> !row.takenOver()).toList()).entrySet()) {
-            released += em.createQuery("update OutboxEntry e set e.claimedBy = null, e.claimedUntil = null,"
-                            + " e.version = e.version + 1 where e.id in :ids and e.claimedBy = :token")
-                    .setParameter("ids", claim.getValue())
-                    .setParameter("token", claim.getKey())
-                    .executeUpdate();
-        }
-        for (Map.Entry<String, List<Long>> claim : byToken(rows.stream().filter(Claimed::takenOver).toList()).entrySet()) {
-            released += em.createQuery("update OutboxEntry e set e.claimedUntil = :now, e.version = e.version + 1"
-                            + " where e.id in :ids and e.claimedBy = :token")
-                    .setParameter("now", now)
-                    .setParameter("ids", claim.getValue())
-                    .setParameter("token", claim.getKey())
-                    .executeUpdate();
-        }
-        return released;
+        Map<Boolean, List<Claimed>> byTakeOver = rows.stream().collect(Collectors.partitioningBy(Claimed::takenOver));
+        return perClaim(byTakeOver.get(false), "update OutboxEntry e set e.claimedBy = null, e.claimedUntil = null,"
+                        + " e.version = e.version + 1 where e.id in :ids and e.claimedBy = :token", Map.of())
+                + perClaim(byTakeOver.get(true), "update OutboxEntry e set e.claimedUntil = :now,"
+                        + " e.version = e.version + 1 where e.id in :ids and e.claimedBy = :token", Map.of("now", now));
     }
 
-    private static Map<String, List<Long>> byToken(List<Claimed> rows) {
+    /**
+     * Runs {@code statement} (naming {@code :ids} and {@code :token}) once per claim token among {@code rows}, on the
+     * rows that claim still holds; returns the rows it touched.
+     */
+    private int perClaim(List<Claimed> rows, String statement, Map<String, Object> parameters) {
         Map<String, List<Long>> byToken = new LinkedHashMap<>();
         rows.forEach(row -> byToken.computeIfAbsent(row.token(), token -> new ArrayList<>()).add(row.id()));
-        return byToken;
+        int touched = 0;
+        for (Map.Entry<String, List<Long>> claim : byToken.entrySet()) {
+            jakarta.persistence.Query query = em.createQuery(statement)
+                    .setParameter("ids", claim.getValue())
+                    .setParameter("token", claim.getKey());
+            parameters.forEach(query::setParameter);
+            touched += query.executeUpdate();
+        }
+        return touched;
     }
 
     /**
