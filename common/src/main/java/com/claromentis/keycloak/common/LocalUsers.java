@@ -24,7 +24,9 @@ public final class LocalUsers {
     public static void preload(EntityManager em, Collection<String> userIds) {
         List<String> ids = new ArrayList<>(userIds);
         for (int start = 0; start < ids.size(); start += IN_LIMIT) {
-            em.createQuery("select distinct u from UserEntity u left join fetch u.attributes where u.id in :ids",
+            // No DISTINCT: the rows only fill the persistence context (Hibernate makes one entity of a user's rows),
+            // and in SQL it would have the database sort every user-and-attribute row by all their columns.
+            em.createQuery("select u from UserEntity u left join fetch u.attributes where u.id in :ids",
                             UserEntity.class)
                     .setParameter("ids", ids.subList(start, Math.min(start + IN_LIMIT, ids.size())))
                     .getResultList();

@@ -117,8 +117,11 @@ final class Delivery {
         this.settings = settings;
     }
 
-    /** Delivers {@code row} within {@code session}'s transaction (which only reads Keycloak data). */
-    Outcome deliver(KeycloakSession session, Claimed row) {
+    /**
+     * Delivers {@code row} within {@code session}'s transaction (which only reads Keycloak data), with what was read
+     * ahead for the rows that share the session.
+     */
+    Outcome deliver(KeycloakSession session, Claimed row, DeliveryReads reads) {
         RealmModel realm = session.realms().getRealm(row.realmId());
         if (realm == null) {
             return new Skipped("the realm no longer exists");
@@ -151,11 +154,12 @@ final class Delivery {
                 // A DELETE queued after this change follows it; nothing to bring in step now.
                 return new Skipped("the user no longer exists in Keycloak");
             }
-            Optional<String> refusal = Eligibility.refusal(session, realm, user, writeBack);
+            Optional<String> refusal = Eligibility.refusal(session, realm, user, writeBack,
+                    reads.identityProviders(user.getId()));
             if (refusal.isPresent()) {
                 return new Skipped("the user is " + refusal.get());
             }
-            Long tableLink = store.link(realm.getId(), user.getId());
+            Long tableLink = reads.link(store, realm.getId(), user.getId());
             Long recordedId = ClaromentisLink.recorded(user, tableLink);
             Match match = ClaromentisLink.find(client, user.getUsername(), recordedId, Keys.of(user),
                     settings.linkByVerifiedEmail());

@@ -27,6 +27,15 @@ final class Eligibility {
      * @param writeBack the People API component a write-back change comes from, or null for any other change
      */
     static Optional<String> refusal(KeycloakSession session, RealmModel realm, UserModel user, String writeBack) {
+        return refusal(session, realm, user, writeBack, null);
+    }
+
+    /**
+     * @param identityProviders the aliases of the local user's identity links when read already (see
+     *                          {@link DeliveryReads}), or null to read them here
+     */
+    static Optional<String> refusal(KeycloakSession session, RealmModel realm, UserModel user, String writeBack,
+                                    List<String> identityProviders) {
         if (user.getServiceAccountClientLink() != null) {
             return Optional.of("a service account");
         }
@@ -46,11 +55,14 @@ final class Eligibility {
         }
         // A local user's identity links are in Keycloak's own table only (its federated storage holds those of
         // users a provider keeps without importing them): one read instead of one per table.
-        UserProvider identities = StorageId.isLocalStorage(user.getId())
-                ? UserStoragePrivateUtil.userLocalStorage(session) : session.users();
-        List<String> aliases = identities.getFederatedIdentitiesStream(realm, user)
-                .map(FederatedIdentityModel::getIdentityProvider)
-                .toList();
+        List<String> aliases = identityProviders;
+        if (aliases == null) {
+            UserProvider identities = StorageId.isLocalStorage(user.getId())
+                    ? UserStoragePrivateUtil.userLocalStorage(session) : session.users();
+            aliases = identities.getFederatedIdentitiesStream(realm, user)
+                    .map(FederatedIdentityModel::getIdentityProvider)
+                    .toList();
+        }
         // Claromentis provisions enterprise sign-ins only; someone known only through Google or Facebook stays out.
         if (!aliases.isEmpty() && aliases.stream().allMatch(alias -> isSocial(session, alias))) {
             return Optional.of("known only through social login");

@@ -45,6 +45,9 @@ final class OutboxStore {
             + " e.queuedAt = :now, e.nextAttemptAt = :now, e.claimedBy = null, e.claimedUntil = null,"
             + " e.candidateId = null, e.version = e.version + 1 where e.realmId = :realm and e.status = :dead";
 
+    /** Oracle takes at most this many values in one IN list. */
+    static final int IN_LIMIT = 1000;
+
     private final EntityManager em;
 
     OutboxStore(EntityManager em) {
@@ -377,6 +380,23 @@ final class OutboxStore {
     Long link(String realmId, String userId) {
         OutboxLink link = em.find(OutboxLink.class, OutboxLink.key(realmId, userId));
         return link == null ? null : link.getClaromentisId();
+    }
+
+    /**
+     * The links of many users of a realm at once: the Claromentis id of each linked one; a user without a link is
+     * absent from the map. Batches of at most {@value #IN_LIMIT} ids, as databases bound their IN lists.
+     */
+    Map<String, Long> links(String realmId, List<String> userIds) {
+        Map<String, Long> found = new java.util.HashMap<>();
+        for (int start = 0; start < userIds.size(); start += IN_LIMIT) {
+            List<String> keys = userIds.subList(start, Math.min(start + IN_LIMIT, userIds.size())).stream()
+                    .map(user -> OutboxLink.key(realmId, user)).toList();
+            for (OutboxLink link : em.createQuery("select l from OutboxLink l where l.id in :ids", OutboxLink.class)
+                    .setParameter("ids", keys).getResultList()) {
+                found.put(link.getId().substring(realmId.length() + 1), link.getClaromentisId());
+            }
+        }
+        return found;
     }
 
     /** A link known to be absent: no read first; an existing one fails the transaction's commit. */

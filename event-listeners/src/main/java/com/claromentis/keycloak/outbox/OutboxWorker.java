@@ -38,9 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Delivers committed changes in the background on each Keycloak node, never on a request thread: a round claims
- * due rows (a short transaction), delivers them, {@code worker-threads} at a time (each reading Keycloak in a
- * transaction of its own; the rows of one round belong to different users), and records each outcome (another short
- * transaction). It runs every poll interval, and at once after a transaction that queued something commits on this
+ * due rows (a short transaction), delivers them in slices, {@code worker-threads} slices at a time (each slice reading
+ * Keycloak in one read-only session for all its rows; the rows of one round belong to different users), and records
+ * the outcomes (another short transaction). It runs every poll interval, and at once after a transaction that queued something commits on this
  * node.
  *
  * <p>A 429 or 503 with {@code Retry-After} holds back every change of that realm until the time given: recorded in
@@ -51,6 +51,8 @@ final class OutboxWorker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OutboxWorker.class);
     /** How long a bulk import must have queued nothing before this node delivers its realm's changes. */
     static final Duration BULK_QUIET = Duration.ofSeconds(2);
+    /** Slices of a batch per delivery thread: enough to even out a slow delivery, few enough to share the reads. */
+    private static final int SLICES_PER_THREAD = 2;
 
     private final KeycloakSessionFactory sessionFactory;
     private final OutboxSettings settings;
@@ -232,26 +234,27 @@ final class OutboxWorker implements AutoCloseable {
     }
 
     /**
+     * Delivers a batch in slices, each slice's rows in one Keycloak session that reads their users, links and
+     * identity links at once ({@link DeliveryReads}); with worker threads, the slices are shared among them, several
+     * per thread, so one slow delivery holds up only the rest of its own slice.
+     *
      * @param realmHolds the realms' pauses as the database held them when this batch first delivered one of their rows:
      *                   one read per realm and batch rather than per row
      */
     private void deliverAll(List<Claimed> batch, List<Done> done, List<Claimed> unstarted, Map<String, Long> realmHolds) {
+        int threads = deliveryPool == null ? 1 : settings.workerThreads();
+        int size = Math.max(1, -Math.floorDiv(-batch.size(), threads * SLICES_PER_THREAD));
+        List<List<Claimed>> slices = new ArrayList<>();
+        for (int start = 0; start < batch.size(); start += size) {
+            slices.add(batch.subList(start, Math.min(start + size, batch.size())));
+        }
         if (deliveryPool == null) {
-            for (Claimed row : batch) {
-                if (closed) {
-                    return;
-                }
-                startInTime(row, done, unstarted, realmHolds);
-            }
+            slices.forEach(slice -> deliverSlice(slice, done, unstarted, realmHolds));
             return;
         }
         List<Future<?>> running = new ArrayList<>();
-        for (Claimed row : batch) {
-            running.add(deliveryPool.submit(() -> {
-                if (!closed) {
-                    startInTime(row, done, unstarted, realmHolds);
-                }
-            }));
+        for (List<Claimed> slice : slices) {
+            running.add(deliveryPool.submit(() -> deliverSlice(slice, done, unstarted, realmHolds)));
         }
         for (Future<?> delivery : running) {
             try {
@@ -265,6 +268,99 @@ final class OutboxWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * Delivers a slice's rows in order, as many as go well in one session. A row that failed or must wait ends the
+     * session (its outcome is recorded before the next row starts, so a pause Claromentis asked for holds back the
+     * rest), and so does a Keycloak read that spoiled the session's transaction; the rest go on in a new session.
+     */
+    private void deliverSlice(List<Claimed> slice, List<Done> done, List<Claimed> unstarted, Map<String, Long> realmHolds) {
+        int next = 0;
+        while (next < slice.size() && !closed) {
+            Claimed first = slice.get(next);
+            Long local = holds.get(first.realmId());
+            if (local != null && local > Time.currentTimeMillis()) {
+                // This node knows of the pause already: no session needed to hold the row back.
+                record(first, new Held(local), done);
+                next++;
+                continue;
+            }
+            List<Claimed> rest = slice.subList(next, slice.size());
+            List<Attempt> attempts = new ArrayList<>();
+            boolean[] finished = {false};
+            try {
+                KeycloakModelUtils.runJobInTransaction(sessionFactory, session -> {
+                    deliverInSession(session, rest, attempts, unstarted, realmHolds);
+                    finished[0] = true;
+                });
+            } catch (RuntimeException e) {
+                // The session itself failed (e.g. the database went away): the outcomes it reached stand, and the row
+                // it was at counts as an attempt, so a Keycloak that cannot be read backs off rather than spins. A
+                // failure only at the end of a read-only session changes nothing the deliveries did.
+                if (finished[0]) {
+                    LOG.warnf(e, "Ending the session of %d outbox deliveries failed; their outcomes stand", attempts.size());
+                } else if (attempts.size() < rest.size()) {
+                    Claimed row = rest.get(attempts.size());
+                    LOG.warnf(e, "Outbox change %d could not be delivered", row.id());
+                    attempts.add(new Attempt(row, new Failed(e.getClass().getSimpleName() + ": " + e.getMessage(), false)));
+                }
+            }
+            for (Attempt attempt : attempts) {
+                if (attempt.outcome() != null) {
+                    record(attempt.row(), attempt.outcome(), done);
+                }
+            }
+            next += Math.max(attempts.size(), 1);
+        }
+    }
+
+    /** A row this session reached: its outcome, or null when it was not started in time (then in {@code unstarted}). */
+    private record Attempt(Claimed row, Outcome outcome) {
+        /** Whether the session stops after this row. */
+        boolean ended() {
+            return outcome instanceof Failed || outcome instanceof Held;
+        }
+    }
+
+    private void deliverInSession(KeycloakSession session, List<Claimed> rows, List<Attempt> attempts,
+                                  List<Claimed> unstarted, Map<String, Long> realmHolds) {
+        DeliveryReads reads = null;
+        for (Claimed row : rows) {
+            if (closed) {
+                return;
+            }
+            // Delivers a claimed row only while at least a third of its claim's lease remains. A batch slower than
+            // its lease (Claromentis answering slowly) would otherwise still be sending rows another node has
+            // meanwhile taken over, and both would create the same person; the last third is left for the
+            // deliveries already under way.
+            if (Time.currentTimeMillis() >= row.leaseEnds() - settings.claimLease().toMillis() / 3) {
+                unstarted.add(row);
+                attempts.add(new Attempt(row, null));
+                continue;
+            }
+            long now = Time.currentTimeMillis();
+            Long local = holds.get(row.realmId());
+            if (local != null && local > now) {
+                attempts.add(new Attempt(row, new Held(local)));
+                return;
+            }
+            // Another node may have been asked for a pause since this batch was claimed; its own 429s reach this
+            // node's holds at once.
+            long until = realmHolds.computeIfAbsent(row.realmId(), realm -> store(session).heldUntil(realm));
+            if (until > Time.currentTimeMillis()) {
+                attempts.add(new Attempt(row, new Held(until)));
+                return;
+            }
+            if (reads == null) {
+                reads = DeliveryReads.of(session, rows.subList(attempts.size(), rows.size()));
+            }
+            Attempt attempt = new Attempt(row, delivery.deliver(session, row, reads));
+            attempts.add(attempt);
+            if (attempt.ended() || session.getTransactionManager().getRollbackOnly()) {
+                return;
+            }
+        }
+    }
+
     private List<Claimed> claim() {
         String token = node + "#" + rounds.incrementAndGet();
         long now = Time.currentTimeMillis();
@@ -272,19 +368,6 @@ final class OutboxWorker implements AutoCloseable {
         Set<String> busy = importingRealms(now);
         return KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory,
                 session -> store(session).claim(token, now, until, settings.batchSize(), busy));
-    }
-
-    /**
-     * Delivers a claimed row only while at least a third of its claim's lease remains. A batch slower than its lease
-     * (Claromentis answering slowly) would otherwise still be sending rows another node has meanwhile taken over, and
-     * both would create the same person; the last third is left for the deliveries already under way.
-     */
-    private void startInTime(Claimed row, List<Done> done, List<Claimed> unstarted, Map<String, Long> realmHolds) {
-        if (Time.currentTimeMillis() >= row.leaseEnds() - settings.claimLease().toMillis() / 3) {
-            unstarted.add(row);
-            return;
-        }
-        process(row, done, realmHolds);
     }
 
     /** Gives the rows a batch did not start in time back to the next claim, this node's or another's. */
@@ -343,26 +426,6 @@ final class OutboxWorker implements AutoCloseable {
             }
             return store(session).completeAll(rows);
         });
-    }
-
-    private void process(Claimed row, List<Done> done, Map<String, Long> realmHolds) {
-        Outcome outcome;
-        long now = Time.currentTimeMillis();
-        Long local = holds.get(row.realmId());
-        try {
-            outcome = local != null && local > now ? new Held(local)
-                    : KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
-                        // Another node may have been asked for a pause since this batch was claimed; its own 429s
-                        // reach this node's holds at once.
-                        long until = realmHolds.computeIfAbsent(row.realmId(), realm -> store(session).heldUntil(realm));
-                        return until > Time.currentTimeMillis() ? new Held(until) : delivery.deliver(session, row);
-                    });
-        } catch (RuntimeException e) {
-            // The read-only delivery transaction itself failed (e.g. the database went away): count it as an attempt.
-            LOG.warnf(e, "Outbox change %d could not be delivered", row.id());
-            outcome = new Failed(e.getClass().getSimpleName() + ": " + e.getMessage(), false);
-        }
-        record(row, outcome, done);
     }
 
     private void record(Claimed row, Outcome outcome, List<Done> done) {

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -428,6 +429,32 @@ abstract class OutboxStoreContract {
         assertThat(this.<Long>inTransaction(em -> new OutboxStore(em).link(REALM, "u2"))).isNull();
         inTransaction(em -> new OutboxStore(em).deleteRealm(REALM));
         assertThat(this.<Long>inTransaction(em -> new OutboxStore(em).link(REALM, "u1"))).isNull();
+    }
+
+    @Test
+    @DisplayName("the links of many users are read at once: the linked ones with their ids, none of another realm, none"
+            + " for a user without one, also past the database's IN-list bound")
+    void linksReadAtOnce() {
+        inTransaction(em -> {
+            OutboxStore store = new OutboxStore(em);
+            store.saveLink(REALM, "u1", 7);
+            store.saveLink(REALM, "u3", 9);
+            store.saveLink("other-realm", "u2", 11);
+            return null;
+        });
+        List<String> users = new ArrayList<>(List.of("u1", "u2", "u3", "u4"));
+        for (int i = 0; i < OutboxStore.IN_LIMIT; i++) {
+            users.add("padding-" + i);
+        }
+        users.add("u5");
+        inTransaction(em -> {
+            new OutboxStore(em).saveLink(REALM, "u5", 13);
+            return null;
+        });
+
+        Map<String, Long> links = inTransaction(em -> new OutboxStore(em).links(REALM, users));
+
+        assertThat(links).containsExactlyInAnyOrderEntriesOf(Map.of("u1", 7L, "u3", 9L, "u5", 13L));
     }
 
     @Test
