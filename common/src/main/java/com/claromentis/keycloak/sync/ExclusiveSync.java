@@ -9,6 +9,7 @@ import org.keycloak.storage.UserStorageProviderModel;
 import org.keycloak.storage.user.SynchronizationResult;
 
 import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -34,6 +35,16 @@ public final class ExclusiveSync {
     public static SynchronizationResult run(KeycloakSessionFactory sessionFactory, String providerType,
                                             UserStorageProviderModel model, SyncMetrics.Kind kind,
                                             Supplier<SynchronizationResult> work, Predicate<SynchronizationResult> failed) {
+        return run(sessionFactory, providerType, model, kind, startedAt -> work.get(), failed);
+    }
+
+    /**
+     * As {@link #run(KeycloakSessionFactory, String, UserStorageProviderModel, SyncMetrics.Kind, Supplier, Predicate)},
+     * for work that needs the start its {@link SyncHistory} record will carry (epoch ms).
+     */
+    public static SynchronizationResult run(KeycloakSessionFactory sessionFactory, String providerType,
+                                            UserStorageProviderModel model, SyncMetrics.Kind kind,
+                                            LongFunction<SynchronizationResult> work, Predicate<SynchronizationResult> failed) {
         String name = LogSafe.of(model.getName());
         String kindName = kind == SyncMetrics.Kind.FULL ? "full" : "changed";
         Optional<SynchronizationResult> result;
@@ -44,7 +55,7 @@ public final class ExclusiveSync {
                 SynchronizationResult done = null;
                 RuntimeException thrown = null;
                 try {
-                    done = work.get();
+                    done = work.apply(startedAt);
                     return done;
                 } catch (RuntimeException e) {
                     thrown = e;

@@ -34,6 +34,7 @@ public final class PeopleApiStorageProviderFactory
     private static final Logger LOG = Logger.getLogger(PeopleApiStorageProviderFactory.class);
 
     private final Freshness freshness = new Freshness(Clock.systemUTC());
+    private final RecentlyApplied recentlyApplied = new RecentlyApplied();
 
     @Override
     public String getId() {
@@ -100,12 +101,15 @@ public final class PeopleApiStorageProviderFactory
         }
         ClaromentisProfile.declare(session);
         clients(session).release(oldModel.getId());
+        // New settings may import the same answer differently: the next changed sync compares everyone it reads.
+        recentlyApplied.forget(oldModel.getId());
     }
 
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
         clients(session).release(model.getId());
         freshness.forgetComponent(model.getId());
+        recentlyApplied.forget(model.getId());
     }
 
     @Override
@@ -150,11 +154,12 @@ public final class PeopleApiStorageProviderFactory
                     session.getContext().setRealm(session.realms().getRealm(realmId));
                     return client(session, model);
                 });
-        PeopleApiSync sync = new PeopleApiSync(sessionFactory, realmId, model, client, freshness);
+        PeopleApiSync sync = new PeopleApiSync(sessionFactory, realmId, model, client, freshness, recentlyApplied);
         SyncMetrics.Kind kind = since == null ? SyncMetrics.Kind.FULL : SyncMetrics.Kind.CHANGED;
         try {
             return ExclusiveSync.run(sessionFactory, PROVIDER_ID, model, kind,
-                    () -> since == null ? sync.full() : sync.changedSince(since.toInstant()), FailedSync.class::isInstance);
+                    startedAt -> since == null ? sync.full()
+                            : sync.changedSince(since.toInstant(), startedAt), FailedSync.class::isInstance);
         } catch (PeopleApiException e) {
             LOG.errorf("Provider '%s': sync stopped, Claromentis could not be read: %s", LogSafe.of(model.getName()),
                     LogSafe.of(e.getMessage()));

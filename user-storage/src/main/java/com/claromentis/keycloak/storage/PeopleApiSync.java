@@ -8,6 +8,8 @@ import com.claromentis.keycloak.peopleapi.PeopleApiClient;
 import com.claromentis.keycloak.peopleapi.UserQuery;
 import com.claromentis.keycloak.peopleapi.error.PeopleApiException;
 import com.claromentis.keycloak.profile.ClaromentisProfile;
+import com.claromentis.keycloak.sync.SyncHistory;
+import com.claromentis.keycloak.sync.SyncMetrics;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 import org.jboss.logging.Logger;
@@ -57,17 +59,19 @@ final class PeopleApiSync {
     private final PeopleApiStorageConfig config;
     private final PeopleApiClient client;
     private final Freshness freshness;
+    private final RecentlyApplied recentlyApplied;
     private final SyncReport result = new SyncReport();
     private final String name;
 
     PeopleApiSync(KeycloakSessionFactory sessionFactory, String realmId, UserStorageProviderModel model,
-                  PeopleApiClient client, Freshness freshness) {
+                  PeopleApiClient client, Freshness freshness, RecentlyApplied recentlyApplied) {
         this.sessionFactory = sessionFactory;
         this.realmId = realmId;
         this.model = model;
         this.config = new PeopleApiStorageConfig(model);
         this.client = client;
         this.freshness = freshness;
+        this.recentlyApplied = recentlyApplied;
         this.name = LogSafe.of(model.getName());
     }
 
@@ -109,24 +113,41 @@ final class PeopleApiSync {
      * cost a changed sync as many requests as a full one. People new since the last sync are the exception: they
      * get their groups and roles from their own lists (two requests each) once the walk is over.
      */
-    SynchronizationResult changedSince(Instant since) {
+    SynchronizationResult changedSince(Instant since, long startedAt) {
         // Keycloak records the end of the previous sync as its time, and Claromentis compares with its own clock:
         // asking for a little more than that catches changes made during that sync and a skew between the clocks.
         // A user whose data did not change is compared and left as it is.
         Instant from = since.minus(CHANGED_SYNC_OVERLAP);
+        // So each sync reads the previous one's people again: those exactly as it applied them are left alone.
+        long[] lastRuns = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> new long[] {
+                lastStart(session, SyncMetrics.Kind.CHANGED), lastStart(session, SyncMetrics.Kind.FULL)});
+        Map<Long, RecentlyApplied.Digest> previous = recentlyApplied.takeIfLast(model.getId(), lastRuns[0], lastRuns[1]);
         int[] seen = {0};
+        int[] asBefore = {0};
         Pass pass = Pass.changed();
-        Optional<SynchronizationResult> stopped = walk(client.streamUsersModifiedSince(from), user -> {
+        Stream<ClaromentisUser> changed = client.streamUsersModifiedSince(from).filter(user -> {
             seen[0]++;
-            return user;
-        }, pass);
+            if (RecentlyApplied.Collected.unchanged(previous, user)) {
+                asBefore[0]++;
+                pass.applied().add(user);
+                return false;
+            }
+            return true;
+        });
+        Optional<SynchronizationResult> stopped = walk(changed, user -> user, pass);
         if (stopped.isPresent()) {
             return stopped.get();
         }
         addMemberships(pass.added());
-        LOG.infof("Provider '%s': changed-users sync since %s, %d Claromentis users read: %s", name, since, seen[0],
-                result.getStatus());
+        recentlyApplied.remember(model.getId(), startedAt, lastRuns[1], pass.applied());
+        LOG.infof("Provider '%s': changed-users sync since %s, %d Claromentis users read (%d as this node's previous"
+                + " sync applied them): %s", name, since, seen[0], asBefore[0], result.getStatus());
         return result;
+    }
+
+    /** The start of the provider's last recorded sync of {@code kind}, by whichever node, or -1 for none. */
+    private long lastStart(KeycloakSession session, SyncMetrics.Kind kind) {
+        return SyncHistory.last(session, model.getId(), kind).map(SyncHistory.Run::startedAt).orElse(-1L);
     }
 
     /** The groups and roles of people a changed sync added, from each person's own lists. */
@@ -189,8 +210,11 @@ final class PeopleApiSync {
         if (page.isEmpty()) {
             return;
         }
+        // Counted as applied only once their transaction committed.
+        List<ClaromentisUser> applied = new ArrayList<>();
         try {
             SynchronizationResult pageResult = KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
+                applied.clear();
                 SynchronizationResult counts = new SynchronizationResult();
                 flushAtCommitOnly(session);
                 EntityManager em = entityManager(session);
@@ -198,22 +222,25 @@ final class PeopleApiSync {
                         : ImportedPage.loadByIds(em, realmId, model.getId(), page);
                 UserImport importer = importer(session, known);
                 for (ClaromentisUser user : page) {
-                    importOne(importer, user, counts, pass);
+                    importOne(importer, user, counts, pass, applied);
                 }
                 return counts;
             });
             result.add(pageResult);
+            pass.remember(applied);
         } catch (RuntimeException pageFailure) {
             // One bad user must not cost the whole page: redo it one user per transaction to isolate the culprit.
             LOG.warnf("Provider '%s': a page of %d users failed (%s); retrying them one by one",
                     name, page.size(), LogSafe.of(pageFailure.getMessage()));
             for (ClaromentisUser user : page) {
                 try {
+                    applied.clear();
                     result.add(KeycloakModelUtils.runJobInTransactionWithResult(sessionFactory, session -> {
                         SynchronizationResult counts = new SynchronizationResult();
-                        importOne(importer(session, null), user, counts, pass);
+                        importOne(importer(session, null), user, counts, pass, applied);
                         return counts;
                     }));
+                    pass.remember(applied);
                 } catch (RuntimeException userFailure) {
                     String reason = "'" + LogSafe.of(user.username()) + "' not imported: " + LogSafe.of(userFailure.getMessage());
                     if (result.note("failed:" + user.id(), reason)) {
@@ -225,7 +252,9 @@ final class PeopleApiSync {
         }
     }
 
-    private void importOne(UserImport importer, ClaromentisUser user, SynchronizationResult counts, Pass pass) {
+    /** @param applied collects the people applied (or found equal) with their manager resolved, if any */
+    private void importOne(UserImport importer, ClaromentisUser user, SynchronizationResult counts, Pass pass,
+                           List<ClaromentisUser> applied) {
         UserImport.Outcome outcome = importer.apply(user, null, pass.memberships());
         switch (outcome.kind()) {
             case ADDED -> {
@@ -247,6 +276,10 @@ final class PeopleApiSync {
             }
         }
         freshness.touch(model.getId(), outcome.user().getId());
+        // A manager not imported yet is resolved by a later sync: such a person must be looked at again.
+        if (user.managerId() == null || outcome.user().getFirstAttribute(ClaromentisProfile.MANAGER) != null) {
+            applied.add(user);
+        }
     }
 
     /** Managers listed after the people they manage: their usernames are known only once the walk is over. */
@@ -346,15 +379,23 @@ final class PeopleApiSync {
      * What kind of walk a sync makes. A full sync's people carry their complete groups and roles, to be applied,
      * and {@code imported} maps the Claromentis id of everyone imported before to their Keycloak id; a changed
      * sync's carry neither (each page then finds its people by id in one statement), and {@code added} collects the
-     * people it imports for the first time, whose memberships are read afterwards.
+     * people it imports for the first time, whose memberships are read afterwards, and {@code applied} the people
+     * it applied, which the next changed sync may leave alone ({@link RecentlyApplied}).
      */
-    private record Pass(Map<Long, String> imported, List<ClaromentisUser> added) {
+    private record Pass(Map<Long, String> imported, List<ClaromentisUser> added, RecentlyApplied.Collected applied) {
         static Pass full(Map<Long, String> imported) {
-            return new Pass(imported, null);
+            return new Pass(imported, null, null);
         }
 
         static Pass changed() {
-            return new Pass(null, new ArrayList<>());
+            return new Pass(null, new ArrayList<>(), new RecentlyApplied.Collected());
+        }
+
+        /** A changed sync's people whose import committed: what the next changed sync may leave alone. */
+        void remember(List<ClaromentisUser> people) {
+            if (applied != null) {
+                people.forEach(applied::add);
+            }
         }
 
         boolean memberships() {

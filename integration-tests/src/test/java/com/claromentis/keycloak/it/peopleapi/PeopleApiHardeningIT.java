@@ -276,6 +276,34 @@ class PeopleApiHardeningIT {
             assertThat(realm.findUser("lock.two").orElseThrow().getAttributes()).containsEntry("manager", List.of("amy"));
         }
 
+        @Test
+        @DisplayName("then a person changed again after a sync, and one changed back to what an earlier changed sync"
+                + " applied after a full sync brought another value, each gets Claromentis's value at the next changed sync")
+        void peopleReadAgainAreAppliedWhenTheyDiffer(TestRealm realm) {
+            long amy = sandbox.findUserByUsername("amy").orElseThrow().id();
+            long lockOne = sandbox.findUserByUsername("lock.one").orElseThrow().id();
+            sandbox.updateUser(amy, u -> u.toBuilder().jobTitle("Title A").build());
+            sandbox.updateUser(lockOne, u -> u.toBuilder().jobTitle("Lock A").build());
+            PeopleApiComponent.changedSync(realm, componentId);
+            sandbox.updateUser(lockOne, u -> u.toBuilder().jobTitle("Lock B").build());
+
+            JsonNode again = PeopleApiComponent.changedSync(realm, componentId);
+
+            assertThat(again.path("updated").asInt()).as(again.toString()).isEqualTo(1);
+            assertThat(realm.findUser("lock.one").orElseThrow().getAttributes()).containsEntry("jobTitle", List.of("Lock B"));
+            assertThat(realm.findUser("amy").orElseThrow().getAttributes()).containsEntry("jobTitle", List.of("Title A"));
+
+            sandbox.updateUser(amy, u -> u.toBuilder().jobTitle("Title B").build());
+            PeopleApiComponent.fullSync(realm, componentId);
+            assertThat(realm.findUser("amy").orElseThrow().getAttributes()).containsEntry("jobTitle", List.of("Title B"));
+            sandbox.updateUser(amy, u -> u.toBuilder().jobTitle("Title A").build());
+
+            JsonNode afterFull = PeopleApiComponent.changedSync(realm, componentId);
+
+            assertThat(afterFull.path("updated").asInt()).as(afterFull.toString()).isEqualTo(1);
+            assertThat(realm.findUser("amy").orElseThrow().getAttributes()).containsEntry("jobTitle", List.of("Title A"));
+        }
+
         private List<String> groupPaths(TestRealm realm, String username) {
             String id = realm.findUser(username).orElseThrow().getId();
             return Arrays.stream(realm.admin().get(realm.adminPath() + "/users/" + id + "/groups", GroupRepresentation[].class))
