@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /** Keycloak as {@code kc.sh} of the unpacked distribution: {@code build}, then {@code start --optimized}. */
 final class DistributionRuntime implements KeycloakRuntime {
 
+    private static final Logger LOG = Logger.getLogger(DistributionRuntime.class.getName());
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
 
     private final Path home;
@@ -26,12 +28,31 @@ final class DistributionRuntime implements KeycloakRuntime {
 
     @Override
     public void build(KeycloakServerOptions options) {
+        if (buildOnce(options)) {
+            return;
+        }
+        // Quarkus runs its build steps in parallel, and one of them (the Hibernate ORM processor reading the JPA
+        // model) has been seen to fail on a ConcurrentModificationException on two busy cores: a race of the build,
+        // not of its input. That one failure is retried once; any other fails at once, with its log.
+        String tail = KeycloakServer.tail(logFile, KeycloakServer.LOG_TAIL_LINES);
+        if (tail.contains("threw an exception: java.util.ConcurrentModificationException")) {
+            LOG.warning(() -> "kc.sh build hit a race inside Quarkus's build (ConcurrentModificationException); "
+                    + "building once more (log " + logFile + ")");
+            if (buildOnce(options)) {
+                return;
+            }
+        }
+        throw new IllegalStateException("kc.sh build failed (log " + logFile + "):\n"
+                + KeycloakServer.tail(logFile, KeycloakServer.LOG_TAIL_LINES));
+    }
+
+    private boolean buildOnce(KeycloakServerOptions options) {
         Process build = spawn(List.of("build"), options);
         if (!waitFor(build, BUILD_TIMEOUT) || build.exitValue() != 0) {
             build.destroyForcibly();
-            throw new IllegalStateException("kc.sh build failed (log " + logFile + "):\n"
-                    + KeycloakServer.tail(logFile, KeycloakServer.LOG_TAIL_LINES));
+            return false;
         }
+        return true;
     }
 
     @Override
