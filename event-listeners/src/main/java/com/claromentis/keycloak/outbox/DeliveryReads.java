@@ -9,9 +9,11 @@ import org.keycloak.storage.StorageId;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the deliveries of several claimed rows read of Keycloak, read for all of them at once when they share one
@@ -25,14 +27,17 @@ import java.util.Map;
 final class DeliveryReads {
 
     /** Reads nothing ahead: every delivery reads its own row's data. */
-    static final DeliveryReads NONE = new DeliveryReads(Map.of(), Map.of());
+    static final DeliveryReads NONE = new DeliveryReads(Set.of(), Map.of(), Map.of());
 
-    /** Per realm: the users whose links were read, with their Claromentis id or null when they have none. */
-    private final Map<String, Map<String, Long>> links;
-    /** Per user id: the aliases of the identity providers the local user is linked to. */
+    /** The users read ahead (Keycloak's user ids are unique across realms). */
+    private final Set<String> read;
+    /** The Claromentis id of each linked user among them. */
+    private final Map<String, Long> links;
+    /** The aliases of the identity providers each of them is linked to. */
     private final Map<String, List<String>> identityProviders;
 
-    private DeliveryReads(Map<String, Map<String, Long>> links, Map<String, List<String>> identityProviders) {
+    private DeliveryReads(Set<String> read, Map<String, Long> links, Map<String, List<String>> identityProviders) {
+        this.read = read;
         this.links = links;
         this.identityProviders = identityProviders;
     }
@@ -50,35 +55,21 @@ final class DeliveryReads {
         }
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         OutboxStore store = new OutboxStore(em);
-        Map<String, Map<String, Long>> links = new HashMap<>();
+        Set<String> read = new HashSet<>();
+        Map<String, Long> links = new HashMap<>();
         Map<String, List<String>> identityProviders = new HashMap<>();
         byRealm.forEach((realm, users) -> {
             LocalUsers.preload(em, users);
-            Map<String, Long> found = store.links(realm, users);
-            Map<String, Long> realmLinks = new HashMap<>();
-            users.forEach(user -> realmLinks.put(user, found.get(user)));
-            links.put(realm, realmLinks);
-            users.forEach(user -> identityProviders.put(user, new ArrayList<>()));
-            for (int start = 0; start < users.size(); start += OutboxStore.IN_LIMIT) {
-                List<Object[]> aliases = em.createQuery("select f.user.id, f.identityProvider from FederatedIdentityEntity f"
-                                + " where f.user.id in :ids", Object[].class)
-                        .setParameter("ids", users.subList(start, Math.min(start + OutboxStore.IN_LIMIT, users.size())))
-                        .getResultList();
-                for (Object[] alias : aliases) {
-                    identityProviders.get((String) alias[0]).add((String) alias[1]);
-                }
-            }
+            links.putAll(store.links(realm, users));
+            identityProviders.putAll(LocalUsers.identityProviders(em, users));
+            read.addAll(users);
         });
-        return new DeliveryReads(links, identityProviders);
+        return new DeliveryReads(read, links, identityProviders);
     }
 
     /** The user's outbox link as read ahead: its Claromentis id, or null; {@code store}'s answer when not read ahead. */
     Long link(OutboxStore store, String realmId, String userId) {
-        Map<String, Long> realmLinks = links.get(realmId);
-        if (realmLinks != null && realmLinks.containsKey(userId)) {
-            return realmLinks.get(userId);
-        }
-        return store.link(realmId, userId);
+        return read.contains(userId) ? links.get(userId) : store.link(realmId, userId);
     }
 
     /** The identity provider aliases of a local user as read ahead, or null when they were not. */

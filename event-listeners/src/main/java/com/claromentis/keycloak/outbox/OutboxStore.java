@@ -1,8 +1,10 @@
 package com.claromentis.keycloak.outbox;
 
+import com.claromentis.keycloak.common.LocalUsers;
 import jakarta.persistence.EntityManager;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +46,6 @@ final class OutboxStore {
     private static final String REPLAY = "update OutboxEntry e set e.status = :pending, e.attempts = 0,"
             + " e.queuedAt = :now, e.nextAttemptAt = :now, e.claimedBy = null, e.claimedUntil = null,"
             + " e.candidateId = null, e.version = e.version + 1 where e.realmId = :realm and e.status = :dead";
-
-    /** Oracle takes at most this many values in one IN list. */
-    static final int IN_LIMIT = 1000;
 
     private final EntityManager em;
 
@@ -384,18 +383,17 @@ final class OutboxStore {
 
     /**
      * The links of many users of a realm at once: the Claromentis id of each linked one; a user without a link is
-     * absent from the map. Batches of at most {@value #IN_LIMIT} ids, as databases bound their IN lists.
+     * absent from the map. One statement per {@value LocalUsers#IN_LIMIT} ids, as databases bound their IN lists.
      */
     Map<String, Long> links(String realmId, List<String> userIds) {
-        Map<String, Long> found = new java.util.HashMap<>();
-        for (int start = 0; start < userIds.size(); start += IN_LIMIT) {
-            List<String> keys = userIds.subList(start, Math.min(start + IN_LIMIT, userIds.size())).stream()
-                    .map(user -> OutboxLink.key(realmId, user)).toList();
+        Map<String, Long> found = new HashMap<>();
+        LocalUsers.inChunks(userIds, users -> {
+            List<String> keys = users.stream().map(user -> OutboxLink.key(realmId, user)).toList();
             for (OutboxLink link : em.createQuery("select l from OutboxLink l where l.id in :ids", OutboxLink.class)
                     .setParameter("ids", keys).getResultList()) {
                 found.put(link.getId().substring(realmId.length() + 1), link.getClaromentisId());
             }
-        }
+        });
         return found;
     }
 

@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Delivers committed changes in the background on each Keycloak node, never on a request thread: a round claims
  * due rows (a short transaction), delivers them in slices, {@code worker-threads} slices at a time (each slice reading
  * Keycloak in one read-only session for all its rows; the rows of one round belong to different users), and records
- * the outcomes (another short transaction). It runs every poll interval, and at once after a transaction that queued something commits on this
- * node.
+ * the outcomes (another short transaction). It runs every poll interval, and at once after a transaction that queued
+ * something commits on this node.
  *
  * <p>A 429 or 503 with {@code Retry-After} holds back every change of that realm until the time given: recorded in
  * the database for every node (claiming skips held realms), and in memory for this node's rows already claimed.

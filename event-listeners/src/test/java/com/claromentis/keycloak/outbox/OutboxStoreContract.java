@@ -443,7 +443,7 @@ abstract class OutboxStoreContract {
             return null;
         });
         List<String> users = new ArrayList<>(List.of("u1", "u2", "u3", "u4"));
-        for (int i = 0; i < OutboxStore.IN_LIMIT; i++) {
+        for (int i = 0; i < com.claromentis.keycloak.common.LocalUsers.IN_LIMIT; i++) {
             users.add("padding-" + i);
         }
         users.add("u5");

@@ -127,9 +127,8 @@ final class PeopleApiSync {
         Pass pass = Pass.changed();
         Stream<ClaromentisUser> changed = client.streamUsersModifiedSince(from).filter(user -> {
             seen[0]++;
-            if (RecentlyApplied.Collected.unchanged(previous, user)) {
+            if (pass.applied().keptIfUnchanged(previous, user)) {
                 asBefore[0]++;
-                pass.applied().add(user);
                 return false;
             }
             return true;
@@ -277,7 +276,8 @@ final class PeopleApiSync {
         }
         freshness.touch(model.getId(), outcome.user().getId());
         // A manager not imported yet is resolved by a later sync: such a person must be looked at again.
-        if (user.managerId() == null || outcome.user().getFirstAttribute(ClaromentisProfile.MANAGER) != null) {
+        if (pass.applied() != null
+                && (user.managerId() == null || outcome.user().getFirstAttribute(ClaromentisProfile.MANAGER) != null)) {
             applied.add(user);
         }
     }

@@ -69,15 +69,28 @@ final class RecentlyApplied {
         private final Map<Long, Digest> people = new HashMap<>();
 
         void add(ClaromentisUser person) {
-            if (person.id() != null && people.size() <= MAX_PEOPLE) {
-                people.put(person.id(), Digest.of(person));
+            if (person.id() != null) {
+                add(person.id(), Digest.of(person));
             }
         }
 
-        /** Whether {@code person} is exactly as the previous sync applied them ({@code previous} from takeIfLast). */
-        static boolean unchanged(Map<Long, Digest> previous, ClaromentisUser person) {
+        /**
+         * Whether {@code person} is exactly as the previous sync applied them ({@code previous} from takeIfLast);
+         * such a person still counts as applied, for the sync after this one.
+         */
+        boolean keptIfUnchanged(Map<Long, Digest> previous, ClaromentisUser person) {
             Digest before = person.id() == null ? null : previous.get(person.id());
-            return before != null && before.equals(Digest.of(person));
+            if (before == null || !before.equals(Digest.of(person))) {
+                return false;
+            }
+            add(person.id(), before);
+            return true;
+        }
+
+        private void add(long id, Digest digest) {
+            if (people.size() <= MAX_PEOPLE) {
+                people.put(id, digest);
+            }
         }
     }
 

@@ -44,9 +44,9 @@ class RecentlyAppliedTest {
 
             Map<Long, Digest> previous = memo.takeIfLast(COMPONENT, CHANGED_START, FULL_START);
 
-            assertThat(Collected.unchanged(previous, person(1, "Engineer"))).isTrue();
-            assertThat(Collected.unchanged(previous, person(2, "Lead designer"))).isFalse();
-            assertThat(Collected.unchanged(previous, person(3, "Engineer"))).as("not read by that sync").isFalse();
+            assertThat(new Collected().keptIfUnchanged(previous, person(1, "Engineer"))).isTrue();
+            assertThat(new Collected().keptIfUnchanged(previous, person(2, "Lead designer"))).isFalse();
+            assertThat(new Collected().keptIfUnchanged(previous, person(3, "Engineer"))).as("not read by that sync").isFalse();
         }
 
         @Test
@@ -97,7 +97,7 @@ class RecentlyAppliedTest {
 
             Map<Long, Digest> previous = memo.takeIfLast(COMPONENT, CHANGED_START, FULL_START);
 
-            assertThat(Collected.unchanged(previous, unsaved)).isFalse();
+            assertThat(new Collected().keptIfUnchanged(previous, unsaved)).isFalse();
         }
     }
 
