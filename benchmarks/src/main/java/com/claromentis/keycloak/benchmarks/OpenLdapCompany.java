@@ -199,12 +199,14 @@ final class OpenLdapCompany implements AutoCloseable {
     /**
      * Gives {@code count} people, spread over the org chart, a new job title: one modify each, so exactly they have
      * a newer {@code modifyTimestamp} than the last sync.
+     *
+     * @param round part of the new title, so each round's changed sync has a real change to bring
      */
-    void changeTitles(int count, int users) {
+    void changeTitles(int count, int users, int round) {
         int stride = Math.max(users / count, 1);
         for (int k = 0; k < count; k++) {
             int i = k * stride;
-            slapd.replace(dn(peopleDn, PREFIX, i), "title", "Senior " + TITLES[i % TITLES.length]);
+            slapd.replace(dn(peopleDn, PREFIX, i), "title", "Senior " + TITLES[i % TITLES.length] + " " + round);
         }
     }
 
